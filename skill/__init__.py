@@ -1,0 +1,50 @@
+"""Glimmer Journal: an Alexa skill for noticing and keeping glimmers."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app: settings from ``config``, else ``GLIMMERS_*`` variables, else defaults."""
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    from . import web
+    from .builder import build_skill
+    from .config import load_config
+    from .storage import GlimmerStore
+    from .turn import utc_now
+    from .verify import RequestVerifier
+
+    settings = load_config(config)
+    app = Flask(__name__)
+    app.config.update(settings)
+    clock = settings["CLOCK"] or utc_now
+    store = GlimmerStore(settings["DATA_DIR"])
+    verifier = None
+    if settings["VERIFY_REQUESTS"]:
+        verifier = RequestVerifier(
+            trust_roots_pem=settings["TRUST_ROOTS_PEM"],
+            cert_fetcher=settings["CERT_FETCHER"],
+            clock=clock,
+            skill_id=settings["SKILL_ID"],
+        )
+    else:
+        log.warning(
+            "REQUEST VERIFICATION IS OFF: anyone who can reach this server can read and write journals. "
+            "Use this only for local testing."
+        )
+    if settings["SKILL_ID"] is None:
+        log.warning("SKILL_ID is not set: requests for any Alexa skill ID are accepted (set GLIMMERS_SKILL_ID)")
+    skill = build_skill(store, rng=settings["RANDOM"] or random.Random(), clock=clock)
+    web.register(app, web.Glimmers(skill=skill, store=store, serializer=DefaultSerializer(), verifier=verifier))
+    return app

@@ -1,0 +1,5 @@
+"""``python -m skill`` runs the ``glimmers`` command."""
+
+from .cli import main
+
+main()

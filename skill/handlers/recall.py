@@ -1,0 +1,118 @@
+"""Reading glimmers back: "read my glimmers", then "more"."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from ..speech import pause
+from ..storage import GlimmerStore, StorageUnavailable
+from ..storage.store import format_timestamp
+from ..turn import Turn
+from .record import spoken_form
+
+log = logging.getLogger(__name__)
+
+READ_INTENT = "ReadGlimmersIntent"
+MORE_GLIMMERS = "more_glimmers"
+PAGE_SIZE = 3
+# Escaped glimmer text per page; with the surrounding words it stays well
+# under Alexa's 8,000 characters even for three 1,000-character glimmers.
+PAGE_SPEECH_BUDGET = 6500
+CONTINUE_INTENTS = ("AMAZON.YesIntent", "AMAZON.MoreIntent", "AMAZON.NextIntent")
+
+
+def _capitalised(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def read_page(turn: Turn, store: GlimmerStore, before: tuple[str, str] | None) -> Response:
+    """Read the next few glimmers older than ``before`` (newest first) and offer more."""
+    say = turn.speech.say
+    try:
+        page = store.page(turn.key, PAGE_SIZE, before)
+    except StorageUnavailable as exc:
+        log.warning("could not read a journal: %s", exc)
+        return turn.reply(say("READ_FAILED"), end=True)
+
+    damaged = say("READ_DAMAGED") if page.damaged and before is None else ""
+    if not page.glimmers:
+        if before is None:
+            empty = turn.speech.join(damaged, say("READ_NONE"))
+            if turn.one_shot:
+                return turn.reply(empty, end=True)
+            return turn.reply(empty, reprompt=say("WHAT_NEXT_REPROMPT"))
+        return _finish(turn, say("READ_DONE"), card=None)
+
+    items, lines, used = [], [], 0
+    has_more = page.has_more
+    for index, glimmer in enumerate(page.glimmers):
+        when = _capitalised(turn.speech.when(glimmer.created_at, turn.now, turn.zone))
+        item = say("READ_ITEM", when=when, glimmer=spoken_form(glimmer.text))
+        if items and used + len(item) > PAGE_SPEECH_BUDGET:
+            has_more = True
+            break
+        items.append(item)
+        lines.append(turn.speech.text("CARD_READ_ITEM", when=when, glimmer=glimmer.text))
+        used += len(item)
+        last = glimmer
+
+    intro = say("READ_INTRO" if before is None else "READ_INTRO_MORE", count=len(items))
+    body = f" {pause(400)} ".join(items)
+    card = (turn.speech.text("CARD_READ_TITLE"), "\n".join(lines))
+    if has_more:
+        cursor = [format_timestamp(last.created_at), last.id]
+        return turn.reply(
+            turn.speech.join(damaged, intro, body, pause(300), say("READ_MORE_QUESTION")),
+            reprompt=say("READ_MORE_REPROMPT"),
+            card=card,
+            question=MORE_GLIMMERS,
+            cursor=cursor,
+        )
+    return _finish(turn, turn.speech.join(damaged, intro, body, pause(300), say("READ_DONE")), card)
+
+
+def _finish(turn: Turn, speech: str, card: tuple[str, str] | None) -> Response:
+    say = turn.speech.say
+    if turn.one_shot:
+        return turn.reply(speech, end=True, card=card)
+    return turn.reply(turn.speech.join(speech, say("WHAT_NEXT")), reprompt=say("WHAT_NEXT_REPROMPT"), card=card)
+
+
+class ReadGlimmersHandler(AbstractRequestHandler):
+    """Reads the newest glimmers, three at a time."""
+
+    def __init__(self, store: GlimmerStore):
+        self.store = store
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(READ_INTENT)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return read_page(Turn.of(handler_input), self.store, before=None)
+
+
+class ReadMoreHandler(AbstractRequestHandler):
+    """"Yes", "more" or "next" after "Want to hear more?" reads the next few."""
+
+    def __init__(self, store: GlimmerStore):
+        self.store = store
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (
+            any(is_intent_name(name)(handler_input) for name in CONTINUE_INTENTS)
+            and Turn.of(handler_input).question == MORE_GLIMMERS
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn.of(handler_input)
+        cursor = turn.previous.get("cursor")
+        valid = isinstance(cursor, list) and len(cursor) == 2 and all(isinstance(c, str) for c in cursor)
+        try:
+            return read_page(turn, self.store, before=tuple(cursor) if valid else None)
+        except ValueError:  # a cursor that is not a timestamp: start again from the newest
+            return read_page(turn, self.store, before=None)

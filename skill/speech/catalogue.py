@@ -1,0 +1,137 @@
+"""The message catalogue: every word the skill says, by key, per language."""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import string
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from importlib import resources
+from typing import Any
+
+from .ssml import Ssml, escape
+
+DEFAULT_LANGUAGE = "en"
+
+
+class MissingMessage(KeyError):
+    """A handler asked for a message key the catalogue does not have."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: str
+    category: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Messages (each a list of phrasings, or phrasings per plural form), names and suggestions."""
+
+    language: str
+    messages: dict[str, Any]
+    names: dict[str, list[str]]
+    categories: dict[str, str]
+    suggestions: tuple[Suggestion, ...]
+
+    def phrasings(self, key: str, count: int | None = None) -> list[str]:
+        try:
+            entry = self.messages[key]
+        except KeyError:
+            raise MissingMessage(key) from None
+        if isinstance(entry, dict):
+            entry = entry["one" if count == 1 else "other"]
+        return [entry] if isinstance(entry, str) else list(entry)
+
+    def placeholders(self, key: str) -> set[str]:
+        """The ``{names}`` a message's phrasings use."""
+        entry = self.messages[key]
+        variants = entry.values() if isinstance(entry, dict) else [entry]
+        found = set()
+        for variant in variants:
+            for phrasing in [variant] if isinstance(variant, str) else variant:
+                found |= {name for _, name, _, _ in string.Formatter().parse(phrasing) if name}
+        return found
+
+
+def language_of(locale: str | None) -> str:
+    return (locale or DEFAULT_LANGUAGE).split("-")[0].lower() or DEFAULT_LANGUAGE
+
+
+def _read_json(name: str) -> dict[str, Any] | None:
+    resource = resources.files("skill.speech").joinpath("catalogue", name)
+    if not resource.is_file():
+        return None
+    return json.loads(resource.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=None)
+def load_catalogue(locale: str | None) -> Catalogue:
+    """The catalogue for a locale: its language's file, then any ``<locale>.json`` overrides."""
+    language = language_of(locale)
+    base = _read_json(f"{language}.json")
+    if base is None:
+        language = DEFAULT_LANGUAGE
+        base = _read_json(f"{language}.json")
+    messages = dict(base["messages"])
+    names = dict(base["names"])
+    if locale:
+        overrides = _read_json(f"{locale}.json") or {}
+        messages.update(overrides.get("messages", {}))
+        names.update(overrides.get("names", {}))
+    raw = _read_json(f"suggestions-{language}.json") or {"categories": {}}
+    categories = {cid: c["name"] for cid, c in raw["categories"].items()}
+    suggestions = tuple(
+        Suggestion(id=s["id"], category=cid, text=s["text"])
+        for cid, c in raw["categories"].items()
+        for s in c["suggestions"]
+    )
+    return Catalogue(language, messages, names, categories, suggestions)
+
+
+class Speech:
+    """Builds what the skill says from the catalogue, picking phrasings at random."""
+
+    def __init__(self, catalogue: Catalogue, rng: random.Random):
+        self.catalogue = catalogue
+        self.rng = rng
+
+    def say(self, key: str, count: int | None = None, **params: Any) -> Ssml:
+        """A phrasing of ``key`` as SSML; every parameter is escaped unless it is Ssml already."""
+        phrasing = self.rng.choice(self.catalogue.phrasings(key, count))
+        values = {name: escape(str(value)) for name, value in params.items()}
+        if count is not None:
+            values.setdefault("count", escape(str(count)))
+        return Ssml(phrasing.format(**values))
+
+    def text(self, key: str, count: int | None = None, **params: Any) -> str:
+        """A phrasing of ``key`` as plain text (for cards): nothing escaped."""
+        phrasing = self.rng.choice(self.catalogue.phrasings(key, count))
+        if count is not None:
+            params.setdefault("count", count)
+        return phrasing.format(**params)
+
+    @staticmethod
+    def join(*parts: str) -> Ssml:
+        """Sentences one after another; every part must already be SSML."""
+        return Ssml(" ".join(p for p in parts if p))
+
+    def when(self, moment: datetime, now: datetime, zone: tzinfo) -> str:
+        """When something happened, in words: "earlier today", "on Tuesday", "on November 3"."""
+        day = moment.astimezone(zone).date()
+        today = now.astimezone(zone).date()
+        days_ago = (today - day).days
+        names = self.catalogue.names
+        if days_ago <= 0:
+            key, params = "WHEN_TODAY", {}
+        elif days_ago == 1:
+            key, params = "WHEN_YESTERDAY", {}
+        elif days_ago < 7:
+            key, params = "WHEN_WEEKDAY", {"weekday": names["weekdays"][day.weekday()]}
+        else:
+            params = {"month": names["months"][day.month - 1], "day": day.day, "year": day.year}
+            key = "WHEN_DATE" if day.year == today.year or days_ago < 180 else "WHEN_DATE_YEAR"
+        return self.catalogue.phrasings(key)[0].format(**params)

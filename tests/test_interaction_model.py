@@ -1,0 +1,495 @@
+"""Consistency checks for the en-US interaction model, the suggestion
+catalogue and the sample Alexa request envelopes in tests/requests.
+
+These tests only read JSON files; they do not import the skill package, so
+they keep working while the handlers are being written.
+"""
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import IntentRequest, LaunchRequest, RequestEnvelope, SessionEndedRequest
+
+ROOT = Path(__file__).parent.parent
+MODEL_PATH = ROOT / "interaction_models" / "en-US.json"
+CATALOGUE_PATH = ROOT / "skill" / "speech" / "catalogue" / "suggestions-en.json"
+REQUESTS_DIR = Path(__file__).parent / "requests"
+
+SLOT_REF = re.compile(r"\{([^{}]*)\}")
+# Lower-case words, apostrophes, periods (for abbreviations) and {slot}
+# references. Digits are not allowed: Alexa wants numbers spelled out.
+SPOKEN_SAMPLE = re.compile(r"^(?:[a-z'.]+|\{[A-Za-z_][A-Za-z0-9_]*\})(?: (?:[a-z'.]+|\{[A-Za-z_][A-Za-z0-9_]*\}))*$")
+
+CUSTOM_INTENT_SLOTS = {
+    "RecordGlimmerIntent": {"glimmer": "AMAZON.SearchQuery"},
+    "ReadGlimmersIntent": {},
+    "SuggestGlimmerIntent": {"category": "GlimmerCategory"},
+}
+MIN_SAMPLES = {
+    "RecordGlimmerIntent": 25,
+    "ReadGlimmersIntent": 15,
+    "SuggestGlimmerIntent": 20,
+}
+BUILT_IN_INTENTS = {
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.FallbackIntent",
+    "AMAZON.YesIntent",
+    "AMAZON.NoIntent",
+    "AMAZON.MoreIntent",
+    "AMAZON.NextIntent",
+}
+CATEGORY_IDS = {
+    "MUSIC_RHYTHM",
+    "WARMTH_LIGHT",
+    "NATURE",
+    "CONNECTION",
+    "TASTE",
+    "REST_COMFORT",
+    "MOVEMENT_BODY",
+    "SMALL_SUCCESSES",
+    "BEING_A_GLIMMER",
+}
+EXPECTED_FIXTURES = {
+    "launch.json",
+    "record_glimmer.json",
+    "record_glimmer_one_shot.json",
+    "record_glimmer_no_text.json",
+    "read_glimmers.json",
+    "read_glimmers_one_shot.json",
+    "suggest_glimmer.json",
+    "suggest_glimmer_category.json",
+    "suggest_glimmer_unknown_category.json",
+    "help.json",
+    "stop.json",
+    "cancel.json",
+    "navigate_home.json",
+    "fallback.json",
+    "yes.json",
+    "no.json",
+    "more.json",
+    "next.json",
+    "session_ended.json",
+    "session_ended_error.json",
+}
+REQUEST_CLASSES = {
+    "LaunchRequest": LaunchRequest,
+    "IntentRequest": IntentRequest,
+    "SessionEndedRequest": SessionEndedRequest,
+}
+FIXTURE_PATHS = sorted(REQUESTS_DIR.glob("*.json"))
+
+
+# --------------------------------------------------------------------------
+# helpers
+
+
+def load_json(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_json(MODEL_PATH)["interactionModel"]
+
+
+@pytest.fixture(scope="module")
+def language_model(model):
+    return model["languageModel"]
+
+
+@pytest.fixture(scope="module")
+def intents(language_model):
+    return {intent["name"]: intent for intent in language_model["intents"]}
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_json(CATALOGUE_PATH)["categories"]
+
+
+@pytest.fixture(scope="module")
+def glimmer_category(language_model):
+    types = {t["name"]: t for t in language_model.get("types", [])}
+    assert "GlimmerCategory" in types, "custom slot type GlimmerCategory is not defined"
+    return types["GlimmerCategory"]
+
+
+def normalise(sample):
+    """Lower-case, collapse whitespace and blank slot names, so that
+    "Add {glimmer}" and "add  {category}" count as the same utterance."""
+    text = " ".join(sample.lower().split())
+    return SLOT_REF.sub("{}", text)
+
+
+def slots_in(sample):
+    return SLOT_REF.findall(sample)
+
+
+def carrier_words(sample):
+    return SLOT_REF.sub(" ", sample).split()
+
+
+def all_samples(intent):
+    """Intent-level samples plus the slot-filling samples of each slot,
+    as (where, sample) pairs."""
+    pairs = [("intent", s) for s in intent.get("samples", [])]
+    for slot in intent.get("slots", []):
+        pairs += [(f"slot {slot['name']}", s) for s in slot.get("samples", [])]
+    return pairs
+
+
+def slot_types(intent):
+    return {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+
+
+def fixture_id(path):
+    return path.name
+
+
+# --------------------------------------------------------------------------
+# language model
+
+
+def test_invocation_name_is_glimmer_journal(language_model):
+    assert language_model["invocationName"] == "glimmer journal"
+
+
+@pytest.mark.parametrize("intent_name", sorted(CUSTOM_INTENT_SLOTS))
+def test_custom_intent_declares_exactly_the_expected_slots(intents, intent_name):
+    assert intent_name in intents, f"{intent_name} is missing"
+    assert slot_types(intents[intent_name]) == CUSTOM_INTENT_SLOTS[intent_name]
+
+
+@pytest.mark.parametrize("intent_name", sorted(CUSTOM_INTENT_SLOTS))
+def test_custom_intent_has_enough_samples(intents, intent_name):
+    samples = intents[intent_name].get("samples", [])
+    assert len(samples) >= 15
+    assert len(samples) >= MIN_SAMPLES[intent_name]
+
+
+@pytest.mark.parametrize("intent_name", ["RecordGlimmerIntent", "SuggestGlimmerIntent"])
+def test_slotted_intent_can_be_spoken_with_and_without_its_slot(intents, intent_name):
+    samples = intents[intent_name]["samples"]
+    with_slot = [s for s in samples if slots_in(s)]
+    without_slot = [s for s in samples if not slots_in(s)]
+    assert len(with_slot) >= 5, "too few samples that fill the slot"
+    assert len(without_slot) >= 5, "too few samples that leave the slot for the dialog"
+
+
+def test_built_in_intents_are_declared_without_samples(intents):
+    missing = BUILT_IN_INTENTS - set(intents)
+    assert not missing, f"built-in intents not declared: {sorted(missing)}"
+    for name in BUILT_IN_INTENTS:
+        assert intents[name].get("samples", []) == [], f"{name} should use Alexa's own samples"
+
+
+def test_intent_names_are_unique(language_model):
+    names = [intent["name"] for intent in language_model["intents"]]
+    duplicates = [name for name, count in Counter(names).items() if count > 1]
+    assert not duplicates
+
+
+def test_no_sample_belongs_to_two_intents(intents):
+    owner = {}
+    clashes = []
+    for name, intent in intents.items():
+        for sample in {normalise(s) for _, s in all_samples(intent)}:
+            if sample in owner and owner[sample] != name:
+                clashes.append((sample, owner[sample], name))
+            owner.setdefault(sample, name)
+    assert not clashes, f"samples shared between intents: {clashes}"
+
+
+def test_no_sample_repeats_within_an_intent(intents):
+    repeats = {}
+    for name, intent in intents.items():
+        counts = Counter(normalise(s) for s in intent.get("samples", []))
+        dupes = [s for s, n in counts.items() if n > 1]
+        if dupes:
+            repeats[name] = dupes
+    assert not repeats
+
+
+def test_no_sample_is_only_a_slot(intents):
+    bare = [
+        (name, where, sample)
+        for name, intent in intents.items()
+        for where, sample in all_samples(intent)
+        if not carrier_words(sample)
+    ]
+    assert not bare, f"samples with no words around the slot: {bare}"
+
+
+def test_every_slot_used_in_a_sample_is_declared(intents):
+    undeclared = []
+    for name, intent in intents.items():
+        declared = set(slot_types(intent))
+        for where, sample in all_samples(intent):
+            for slot in slots_in(sample):
+                if slot not in declared:
+                    undeclared.append((name, sample, slot))
+    assert not undeclared
+
+
+def test_slot_filling_samples_mention_their_own_slot(intents):
+    wrong = []
+    for name, intent in intents.items():
+        for slot in intent.get("slots", []):
+            for sample in slot.get("samples", []):
+                if slots_in(sample) != [slot["name"]]:
+                    wrong.append((name, slot["name"], sample))
+    assert not wrong
+
+
+def test_search_query_samples_have_a_carrier_phrase_and_no_other_slot(intents):
+    problems = []
+    for name, intent in intents.items():
+        types = slot_types(intent)
+        for where, sample in all_samples(intent):
+            used = slots_in(sample)
+            if not any(types.get(slot) == "AMAZON.SearchQuery" for slot in used):
+                continue
+            if not carrier_words(sample):
+                problems.append((name, sample, "no carrier phrase"))
+            if len(used) > 1:
+                problems.append((name, sample, "SearchQuery combined with another slot"))
+    assert not problems
+
+
+def test_samples_are_plain_spoken_lower_case_words(intents):
+    bad = [
+        (name, sample)
+        for name, intent in intents.items()
+        for _, sample in all_samples(intent)
+        if not SPOKEN_SAMPLE.match(sample)
+    ]
+    assert not bad, f"samples with capitals, digits, punctuation or odd spacing: {bad}"
+
+
+def test_every_custom_slot_type_used_is_defined(language_model, intents):
+    defined = {t["name"] for t in language_model.get("types", [])}
+    used = {
+        slot["type"]
+        for intent in intents.values()
+        for slot in intent.get("slots", [])
+        if not slot["type"].startswith("AMAZON.")
+    }
+    assert used <= defined, f"undefined slot types: {sorted(used - defined)}"
+
+
+def test_glimmer_category_has_one_value_per_category_id(glimmer_category):
+    ids = [value.get("id") for value in glimmer_category["values"]]
+    assert sorted(ids) == sorted(CATEGORY_IDS)
+
+
+def test_each_glimmer_category_has_a_name_and_four_to_eight_synonyms(glimmer_category):
+    for value in glimmer_category["values"]:
+        name = value["name"]
+        assert name["value"].strip(), f"{value['id']} has no spoken name"
+        synonyms = name.get("synonyms", [])
+        assert 4 <= len(synonyms) <= 8, f"{value['id']} has {len(synonyms)} synonyms"
+        for word in [name["value"], *synonyms]:
+            assert word == word.lower().strip() and not re.search(r"[0-9]", word), word
+
+
+def test_no_category_word_resolves_to_two_categories(glimmer_category):
+    owner = {}
+    clashes = []
+    for value in glimmer_category["values"]:
+        for word in [value["name"]["value"], *value["name"].get("synonyms", [])]:
+            key = " ".join(word.lower().split())
+            if key in owner and owner[key] != value["id"]:
+                clashes.append((key, owner[key], value["id"]))
+            owner.setdefault(key, value["id"])
+    assert not clashes
+
+
+def test_being_a_glimmer_is_reachable_by_talking_about_kindness(glimmer_category):
+    values = {value["id"]: value["name"] for value in glimmer_category["values"]}
+    synonyms = set(values["BEING_A_GLIMMER"].get("synonyms", []))
+    assert {"kindness", "being a glimmer"} <= synonyms
+
+
+# --------------------------------------------------------------------------
+# dialog model
+
+
+def test_dialog_model_elicits_glimmer_with_a_prompt_that_exists(model):
+    dialog_intents = {i["name"]: i for i in model["dialog"]["intents"]}
+    record = dialog_intents["RecordGlimmerIntent"]
+    assert record.get("delegationStrategy") == "SKILL_RESPONSE"
+    assert record.get("confirmationRequired", False) is False
+    slots = {slot["name"]: slot for slot in record["slots"]}
+    glimmer = slots["glimmer"]
+    assert glimmer["type"] == "AMAZON.SearchQuery"
+    assert glimmer["elicitationRequired"] is True
+    prompt_id = glimmer["prompts"]["elicitation"]
+    prompts = {prompt["id"]: prompt for prompt in model["prompts"]}
+    assert prompt_id in prompts, f"elicitation prompt {prompt_id} is not defined"
+    variations = prompts[prompt_id]["variations"]
+    assert len(variations) >= 2
+    assert all(v["type"] in {"PlainText", "SSML"} and v["value"].strip() for v in variations)
+
+
+def test_glimmer_slot_has_slot_filling_samples(intents):
+    slot = {s["name"]: s for s in intents["RecordGlimmerIntent"]["slots"]}["glimmer"]
+    assert len(slot.get("samples", [])) >= 3
+
+
+def test_dialog_model_refers_only_to_declared_intents_slots_and_prompts(model, intents):
+    prompt_ids = {prompt["id"] for prompt in model.get("prompts", [])}
+    for dialog_intent in model["dialog"]["intents"]:
+        name = dialog_intent["name"]
+        assert name in intents, f"dialog intent {name} is not in the language model"
+        declared = slot_types(intents[name])
+        for slot in dialog_intent.get("slots", []):
+            assert declared.get(slot["name"]) == slot["type"], (name, slot["name"])
+            for prompt_id in slot.get("prompts", {}).values():
+                assert prompt_id in prompt_ids, (name, slot["name"], prompt_id)
+        for prompt_id in dialog_intent.get("prompts", {}).values():
+            assert prompt_id in prompt_ids, (name, prompt_id)
+
+
+# --------------------------------------------------------------------------
+# suggestion catalogue
+
+
+def test_every_category_has_a_catalogue_entry_and_vice_versa(glimmer_category, catalogue):
+    model_ids = {value["id"] for value in glimmer_category["values"]}
+    assert set(catalogue) == model_ids
+
+
+def test_catalogue_category_names_match_the_spoken_category_names(glimmer_category, catalogue):
+    for value in glimmer_category["values"]:
+        assert catalogue[value["id"]]["name"] == value["name"]["value"]
+
+
+def test_catalogue_has_enough_suggestions(catalogue):
+    counts = {cid: len(entry["suggestions"]) for cid, entry in catalogue.items()}
+    assert len(counts) >= 8
+    assert sum(counts.values()) >= 60
+    assert all(n >= 8 for n in counts.values()), counts
+
+
+def test_catalogue_suggestion_ids_are_unique_and_named_after_their_category(catalogue):
+    ids = []
+    for cid, entry in catalogue.items():
+        prefixes = set()
+        for suggestion in entry["suggestions"]:
+            match = re.fullmatch(r"([a-z]+)-([1-9][0-9]*)", suggestion["id"])
+            assert match, f"badly formed id {suggestion['id']!r} in {cid}"
+            prefixes.add(match.group(1))
+            ids.append(suggestion["id"])
+        assert len(prefixes) == 1, f"{cid} mixes id prefixes {prefixes}"
+    duplicates = [i for i, n in Counter(ids).items() if n > 1]
+    assert not duplicates
+
+
+def test_catalogue_texts_are_plain_text_safe_for_ssml(catalogue):
+    for entry in catalogue.values():
+        for suggestion in entry["suggestions"]:
+            text = suggestion["text"]
+            assert not set(text) & set("<>&"), suggestion["id"]
+
+
+def test_catalogue_texts_are_single_short_calm_sentences(catalogue):
+    for entry in catalogue.values():
+        for suggestion in entry["suggestions"]:
+            text = suggestion["text"]
+            assert text == text.strip() and text[0].isupper(), suggestion["id"]
+            assert text.endswith("."), suggestion["id"]
+            assert "!" not in text, suggestion["id"]
+            assert not re.search(r"[.?!]\s", text), f"{suggestion['id']} is more than one sentence"
+            assert len(text.split()) <= 25, f"{suggestion['id']} is too long to say comfortably"
+
+
+def test_catalogue_openings_are_varied(catalogue):
+    openings = Counter(
+        suggestion["text"].split()[0].lower()
+        for entry in catalogue.values()
+        for suggestion in entry["suggestions"]
+    )
+    total = sum(openings.values())
+    word, count = openings.most_common(1)[0]
+    assert count <= total * 0.2, f"{count} of {total} suggestions start with {word!r}"
+
+
+# --------------------------------------------------------------------------
+# request fixtures
+
+
+def test_all_expected_request_fixtures_exist():
+    present = {path.name for path in FIXTURE_PATHS}
+    assert EXPECTED_FIXTURES <= present, sorted(EXPECTED_FIXTURES - present)
+
+
+def test_request_fixtures_have_distinct_request_ids():
+    ids = [load_json(path)["request"]["requestId"] for path in FIXTURE_PATHS]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("path", FIXTURE_PATHS, ids=fixture_id)
+def test_request_fixture_deserialises_into_a_request_envelope(path):
+    raw = load_json(path)
+    envelope = DefaultSerializer().deserialize(path.read_text(encoding="utf-8"), RequestEnvelope)
+    assert isinstance(envelope, RequestEnvelope)
+    request_type = raw["request"]["type"]
+    assert isinstance(envelope.request, REQUEST_CLASSES[request_type])
+    assert envelope.request.request_id == raw["request"]["requestId"]
+    assert envelope.request.locale == "en-US"
+    assert envelope.session.session_id.startswith("amzn1.echo-api.session.")
+    assert envelope.request.request_id.startswith("amzn1.echo-api.request.")
+    assert envelope.context.system.application.application_id == envelope.session.application.application_id
+    assert envelope.context.system.user.user_id == envelope.session.user.user_id
+
+
+@pytest.mark.parametrize("path", FIXTURE_PATHS, ids=fixture_id)
+def test_intent_fixture_names_an_intent_and_slots_the_model_declares(path, intents):
+    envelope = DefaultSerializer().deserialize(path.read_text(encoding="utf-8"), RequestEnvelope)
+    if not isinstance(envelope.request, IntentRequest):
+        return
+    intent = envelope.request.intent
+    assert intent.name in intents, f"{path.name} names undeclared intent {intent.name}"
+    declared = set(slot_types(intents[intent.name]))
+    for key, slot in (intent.slots or {}).items():
+        assert key == slot.name
+        assert slot.name in declared, f"{path.name} fills undeclared slot {slot.name}"
+
+
+@pytest.mark.parametrize("path", FIXTURE_PATHS, ids=fixture_id)
+def test_resolved_category_in_a_fixture_is_a_known_category(path, glimmer_category):
+    envelope = DefaultSerializer().deserialize(path.read_text(encoding="utf-8"), RequestEnvelope)
+    if not isinstance(envelope.request, IntentRequest):
+        return
+    names = {value["id"]: value["name"]["value"] for value in glimmer_category["values"]}
+    for slot in (envelope.request.intent.slots or {}).values():
+        if not slot.resolutions:
+            continue
+        for authority in slot.resolutions.resolutions_per_authority:
+            assert authority.authority.endswith(".GlimmerCategory")
+            for wrapper in authority.values or []:
+                assert wrapper.value.id in names, wrapper.value.id
+                assert wrapper.value.name == names[wrapper.value.id]
+
+
+def test_category_fixtures_cover_match_and_no_match():
+    serializer = DefaultSerializer()
+
+    def category_status(name):
+        envelope = serializer.deserialize((REQUESTS_DIR / name).read_text(encoding="utf-8"), RequestEnvelope)
+        slot = envelope.request.intent.slots["category"]
+        authority = slot.resolutions.resolutions_per_authority[0]
+        return slot.value, authority.status.code.value, authority.values
+
+    value, status, values = category_status("suggest_glimmer_category.json")
+    assert (value, status) == ("music", "ER_SUCCESS_MATCH")
+    assert [w.value.id for w in values] == ["MUSIC_RHYTHM"]
+    value, status, values = category_status("suggest_glimmer_unknown_category.json")
+    assert (value, status, values) == ("spaceships", "ER_SUCCESS_NO_MATCH", None)
