@@ -46,5 +46,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if settings["SKILL_ID"] is None:
         log.warning("SKILL_ID is not set: requests for any Alexa skill ID are accepted (set GLIMMERS_SKILL_ID)")
     skill = build_skill(store, rng=settings["RANDOM"] or random.Random(), clock=clock)
-    web.register(app, web.Glimmers(skill=skill, store=store, serializer=DefaultSerializer(), verifier=verifier))
+    state = web.Glimmers(
+        skill=skill, store=store, serializer=DefaultSerializer(), verifier=verifier, skill_id=settings["SKILL_ID"]
+    )
+    web.register(app, state)
     return app

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from .envelope import NotAnEnvelope, to_request_envelope
 from .storage import GlimmerStore, StorageUnavailable
-from .verify import RequestVerifier, VerificationError
+from .verify import RequestVerifier, VerificationError, check_application_id
 
 log = logging.getLogger(__name__)
 
@@ -33,25 +33,27 @@ class Glimmers:
     store: GlimmerStore
     serializer: DefaultSerializer
     verifier: RequestVerifier | None
+    skill_id: str | None = None
 
 
 def glimmers() -> Glimmers:
     return current_app.extensions["glimmers"]
 
 
-def error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
-    return jsonify({"error": message, **extra}), status
+def error(code: int, message: str, **extra: Any) -> tuple[Response, int]:
+    return jsonify({"error": message, **extra}), code
 
 
-def _label(envelope: Any) -> str:
-    """The request type, or the intent name for an intent: safe to log."""
+def _label(envelope: Any) -> tuple[str, str]:
+    """The request type (the intent name for an intent) and request ID: safe to log."""
     req = envelope.get("request") if isinstance(envelope, dict) else None
     if not isinstance(req, dict):
-        return "-"
+        return "-", "-"
+    request_id = str(req.get("requestId") or "-")[:100]
     intent = req.get("intent")
     if req.get("type") == "IntentRequest" and isinstance(intent, dict) and isinstance(intent.get("name"), str):
-        return intent["name"][:80]
-    return str(req.get("type"))[:80]
+        return intent["name"][:80], request_id
+    return str(req.get("type"))[:80], request_id
 
 
 @bp.post("/alexa")
@@ -66,15 +68,17 @@ def alexa() -> Any:
         envelope = json.loads(body)
     except (ValueError, RecursionError):
         return error(400, "the body is not valid JSON")
-    g.label = _label(envelope)
-    g.request_id = (envelope.get("request") or {}).get("requestId") if isinstance(envelope, dict) else None
+    g.label, g.request_id = _label(envelope)
 
-    if app.verifier is not None:
-        try:
+    try:
+        if app.verifier is not None:
             app.verifier.verify(request.headers, body, envelope)
-        except VerificationError as exc:
-            log.warning("rejected a request: %s check failed (%s)", exc.check, exc.reason)
-            return error(400, f"request verification failed: {exc.reason}", check=exc.check)
+        elif app.skill_id is not None:
+            # Even unverified (--dev), a configured skill ID still decides whose requests count.
+            check_application_id(envelope, app.skill_id)
+    except VerificationError as exc:
+        log.warning("rejected a request: %s check failed (%s)", exc.check, exc.reason)
+        return error(400, f"request verification failed: {exc.reason}", check=exc.check)
 
     try:
         request_envelope = to_request_envelope(body, envelope, app.serializer)
