@@ -70,7 +70,8 @@ class RecordGlimmerHandler(AbstractRequestHandler):
         if len(spoken) <= SPOKEN_BACK_CHARS:
             saved = say("SAVED", glimmer=spoken)
         else:
-            saved = say("SAVED_BEGINNING", glimmer=spoken_form(shorten(spoken, SPOKEN_BEGINNING_CHARS)[0]))
+            beginning = spoken_form(shorten(spoken, SPOKEN_BEGINNING_CHARS)[0])
+            saved = say("SAVED_BEGINNING", glimmer=beginning)
         note = say("TRUNCATED") if truncated else ""
         card = (turn.speech.text("CARD_SAVED_TITLE"), turn.speech.text("CARD_SAVED", glimmer=text))
         if turn.one_shot:
