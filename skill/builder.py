@@ -17,20 +17,31 @@ from .handlers.builtin import (
     OtherRequestHandler,
     SessionEndedHandler,
 )
+from .handlers.dates import GlimmersByDateHandler
+from .handlers.delete import DeleteAllGlimmersHandler, DeleteLastGlimmerHandler, DeletionAnswerHandler
 from .handlers.errors import ApologiseOnErrorHandler
+from .handlers.events import SkillDisabledHandler
+from .handlers.grounding import GroundingHandler
 from .handlers.launch import LaunchHandler
+from .handlers.progress import CountGlimmersHandler, StreakHandler
 from .handlers.recall import ReadGlimmersHandler, ReadMoreHandler
 from .handlers.record import RecordGlimmerHandler
-from .handlers.suggest import SuggestAnotherHandler, SuggestGlimmerHandler
+from .handlers.suggest import BeAGlimmerHandler, SuggestAnotherHandler, SuggestGlimmerHandler
+from .device_time import TimeZoneLookup
 from .storage import GlimmerStore
 from .turn import Clock, TurnInterceptor, utc_now
 
 
-def build_skill(store: GlimmerStore, rng: random.Random | None = None, clock: Clock = utc_now) -> CustomSkill:
-    """The skill, with its store, random source and clock passed in (tests pass their own)."""
+def build_skill(
+    store: GlimmerStore,
+    rng: random.Random | None = None,
+    clock: Clock = utc_now,
+    zones: TimeZoneLookup | None = None,
+) -> CustomSkill:
+    """The skill, with its store, random source, clock and time-zone lookup passed in."""
     rng = rng or random.Random()
     builder = CustomSkillBuilder()
-    builder.add_global_request_interceptor(TurnInterceptor(rng, clock))
+    builder.add_global_request_interceptor(TurnInterceptor(rng, clock, zones or TimeZoneLookup()))
     # The first handler whose can_handle() is true answers; answers to a
     # pending question come before the general meaning of yes, no and more.
     for handler in (
@@ -38,6 +49,14 @@ def build_skill(store: GlimmerStore, rng: random.Random | None = None, clock: Cl
         RecordGlimmerHandler(store),
         ReadGlimmersHandler(store),
         SuggestGlimmerHandler(store, rng),
+        GlimmersByDateHandler(store),
+        CountGlimmersHandler(store),
+        StreakHandler(store),
+        GroundingHandler(store, rng),
+        BeAGlimmerHandler(store, rng),
+        DeleteLastGlimmerHandler(store),
+        DeleteAllGlimmersHandler(store),
+        DeletionAnswerHandler(store),
         ReadMoreHandler(store),
         SuggestAnotherHandler(store, rng),
         HelpAcceptedHandler(),
@@ -47,6 +66,7 @@ def build_skill(store: GlimmerStore, rng: random.Random | None = None, clock: Cl
         CapabilitiesHandler(),
         FallbackHandler(),
         SessionEndedHandler(),
+        SkillDisabledHandler(store),
         OtherRequestHandler(),
     ):
         builder.add_request_handler(handler)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import date, datetime, timezone, tzinfo
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
@@ -14,7 +15,8 @@ from ask_sdk_core.utils import get_simple_slot_values, get_slot
 from ask_sdk_model import Directive, Response
 from ask_sdk_model.ui import SimpleCard
 
-from .speech import Speech, Ssml, load_catalogue
+from .device_time import TimeZoneLookup
+from .speech import Speech, Ssml, escape, load_catalogue
 from .storage import JournalKey
 
 REQUEST_ATTRIBUTE = "glimmers.turn"
@@ -38,11 +40,30 @@ class Turn:
     speech: Speech
     key: JournalKey
     now: datetime
-    zone: tzinfo
     locale: str
     # Conversation state the previous response left (cleared for this turn;
     # a handler that wants to keep something passes it to ``reply`` again).
     previous: dict[str, Any] = field(default_factory=dict)
+    zones: TimeZoneLookup | None = None
+
+    @functools.cached_property
+    def zone(self) -> tzinfo:
+        """The device's time zone, asked for only by handlers that speak of days."""
+        if self.zones is None:
+            return timezone.utc
+        system = self.handler_input.request_envelope.context.system
+        device = getattr(system, "device", None)
+        return self.zones.zone(system.api_endpoint, getattr(device, "device_id", None), system.api_access_token)
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.zone).date()
+
+    def name_tag(self) -> Ssml:
+        """The recognised person's first name, spoken by Alexa; empty for an unrecognised voice."""
+        if not self.key.person_id:
+            return Ssml("")
+        return Ssml(f'<alexa:name type="first" personId="{escape(self.key.person_id)}"/>')
 
     @classmethod
     def of(cls, handler_input: HandlerInput) -> Turn:
@@ -131,9 +152,10 @@ def _fit(speech: str, limit: int) -> str:
 class TurnInterceptor(AbstractRequestInterceptor):
     """Prepares a ``Turn`` for the handlers: identity, locale, clock and speech."""
 
-    def __init__(self, rng: random.Random, clock: Clock):
+    def __init__(self, rng: random.Random, clock: Clock, zones: TimeZoneLookup | None = None):
         self.rng = rng
         self.clock = clock
+        self.zones = zones
 
     def process(self, handler_input: HandlerInput) -> None:
         envelope = handler_input.request_envelope
@@ -148,7 +170,7 @@ class TurnInterceptor(AbstractRequestInterceptor):
             speech=Speech(load_catalogue(locale), self.rng),
             key=JournalKey(user.user_id, getattr(person, "person_id", None)),
             now=self.clock(),
-            zone=timezone.utc,
             locale=locale,
             previous=previous,
+            zones=self.zones,
         )

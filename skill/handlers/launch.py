@@ -12,6 +12,7 @@ from ask_sdk_model import Response
 
 from ..storage import GlimmerStore, StorageUnavailable
 from ..turn import Turn
+from .progress import streak
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +33,20 @@ class LaunchHandler(AbstractRequestHandler):
             glimmers = self.store.glimmers(turn.key)
         except StorageUnavailable as exc:
             log.warning("could not read the journal to greet: %s", exc)
-            return turn.reply(say("WELCOME_BACK_NONE_TODAY"), reprompt=say("LAUNCH_REPROMPT"))
+            return turn.reply(
+                turn.speech.join(say("WELCOME_BACK_NONE_TODAY"), say("LAUNCH_ASK_NONE_TODAY")),
+                reprompt=say("LAUNCH_REPROMPT"),
+            )
+        hello = say("GREET_PERSON", name=turn.name_tag()) if turn.key.person_id else ""
         if not glimmers:
-            return turn.reply(say("WELCOME_NEW"), reprompt=say("LAUNCH_REPROMPT"))
-        local_midnight = datetime.combine(turn.now.astimezone(turn.zone).date(), time(), turn.zone)
+            return turn.reply(turn.speech.join(hello, say("WELCOME_NEW")), reprompt=say("LAUNCH_REPROMPT"))
+        local_midnight = datetime.combine(turn.today, time(), turn.zone)
         today = sum(1 for g in glimmers if g.created_at >= local_midnight)
-        greeting = say("WELCOME_BACK", count=today) if today else say("WELCOME_BACK_NONE_TODAY")
-        return turn.reply(greeting, reprompt=say("LAUNCH_REPROMPT"))
+        days, noticed_today = streak(glimmers, turn.zone, turn.today)
+        # Progress is mentioned only when it is good news; a broken streak is never brought up.
+        progress = say("LAUNCH_STREAK", count=days) if noticed_today and days >= 2 else ""
+        if today:
+            greeting, ask = say("WELCOME_BACK", count=today), say("LAUNCH_ASK")
+        else:
+            greeting, ask = say("WELCOME_BACK_NONE_TODAY"), say("LAUNCH_ASK_NONE_TODAY")
+        return turn.reply(turn.speech.join(hello, greeting, progress, ask), reprompt=say("LAUNCH_REPROMPT"))

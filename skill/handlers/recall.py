@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from ..periods import PERIOD_KINDS, Period
 from ..speech import pause
 from ..storage import GlimmerStore, StorageUnavailable
 from ..storage.store import format_timestamp
@@ -30,19 +32,24 @@ def _capitalised(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def read_page(turn: Turn, store: GlimmerStore, before: tuple[str, str] | None) -> Response:
-    """Read the next few glimmers older than ``before`` (newest first) and offer more."""
+def read_page(
+    turn: Turn, store: GlimmerStore, before: tuple[str, str] | None, period: Period | None = None
+) -> Response:
+    """Read the next few glimmers older than ``before`` (newest first), within ``period``, and offer more."""
     say = turn.speech.say
     try:
-        page = store.page(turn.key, PAGE_SIZE, before)
+        between = period.bounds(turn.zone) if period is not None else None
+        page = store.page(turn.key, PAGE_SIZE, before, between)
     except StorageUnavailable as exc:
         log.warning("could not read a journal: %s", exc)
         return turn.reply(say("READ_FAILED"), end=True)
 
     damaged = say("READ_DAMAGED") if page.damaged and before is None else ""
+    period_words = turn.speech.period(period, turn.today) if period is not None else None
     if not page.glimmers:
         if before is None:
-            empty = turn.speech.join(damaged, say("READ_NONE"))
+            none = say("READ_PERIOD_NONE", period=period_words) if period_words else say("READ_NONE")
+            empty = turn.speech.join(damaged, none)
             if turn.one_shot:
                 return turn.reply(empty, end=True)
             return turn.reply(empty, reprompt=say("WHAT_NEXT_REPROMPT"))
@@ -61,7 +68,12 @@ def read_page(turn: Turn, store: GlimmerStore, before: tuple[str, str] | None) -
         used += len(item)
         last = glimmer
 
-    intro = say("READ_INTRO" if before is None else "READ_INTRO_MORE", count=len(items))
+    if before is not None:
+        intro = say("READ_INTRO_MORE", count=len(items))
+    elif period_words:
+        intro = say("READ_PERIOD_INTRO", count=len(items), period=period_words)
+    else:
+        intro = say("READ_INTRO", count=len(items))
     body = f" {pause(400)} ".join(items)
     card = (turn.speech.text("CARD_READ_TITLE"), "\n".join(lines))
     if has_more:
@@ -72,8 +84,26 @@ def read_page(turn: Turn, store: GlimmerStore, before: tuple[str, str] | None) -
             card=card,
             question=MORE_GLIMMERS,
             cursor=cursor,
+            period=period_state(period),
         )
     return _finish(turn, turn.speech.join(damaged, intro, body, pause(300), say("READ_DONE")), card)
+
+
+def period_state(period: Period | None) -> list[str] | None:
+    """A period as session attributes can carry it."""
+    if period is None:
+        return None
+    return [period.start.isoformat(), period.end.isoformat(), period.kind]
+
+
+def period_from_state(state: object) -> Period | None:
+    if not (isinstance(state, list) and len(state) == 3 and all(isinstance(s, str) for s in state)):
+        return None
+    try:
+        period = Period(date.fromisoformat(state[0]), date.fromisoformat(state[1]), state[2])
+    except ValueError:
+        return None
+    return period if period.kind in PERIOD_KINDS else None
 
 
 def _finish(turn: Turn, speech: str, card: tuple[str, str] | None) -> Response:
@@ -112,7 +142,8 @@ class ReadMoreHandler(AbstractRequestHandler):
         turn = Turn.of(handler_input)
         cursor = turn.previous.get("cursor")
         valid = isinstance(cursor, list) and len(cursor) == 2 and all(isinstance(c, str) for c in cursor)
+        period = period_from_state(turn.previous.get("period"))
         try:
-            return read_page(turn, self.store, before=tuple(cursor) if valid else None)
+            return read_page(turn, self.store, tuple(cursor) if valid else None, period)
         except ValueError:  # a cursor that is not a timestamp: start again from the newest
-            return read_page(turn, self.store, before=None)
+            return read_page(turn, self.store, None, period)

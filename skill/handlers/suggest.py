@@ -18,6 +18,8 @@ from .recall import CONTINUE_INTENTS
 log = logging.getLogger(__name__)
 
 SUGGEST_INTENT = "SuggestGlimmerIntent"
+BE_A_GLIMMER_INTENT = "BeAGlimmerIntent"
+BE_A_GLIMMER = "BEING_A_GLIMMER"
 CATEGORY_SLOT = "category"
 ANOTHER_SUGGESTION = "another_suggestion"
 
@@ -112,3 +114,17 @@ class SuggestAnotherHandler(AbstractRequestHandler):
         if category not in turn.speech.catalogue.categories:
             category = None
         return give_suggestion(turn, self.store, self.rng, category)
+
+
+class BeAGlimmerHandler(AbstractRequestHandler):
+    """"How can I be a glimmer for someone?": a suggestion from that category."""
+
+    def __init__(self, store: GlimmerStore, rng: random.Random):
+        self.store = store
+        self.rng = rng
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(BE_A_GLIMMER_INTENT)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return give_suggestion(Turn.of(handler_input), self.store, self.rng, BE_A_GLIMMER)

@@ -7,11 +7,14 @@ import json
 import random
 import string
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .ssml import Ssml, escape
+
+if TYPE_CHECKING:
+    from ..periods import Period
 
 DEFAULT_LANGUAGE = "en"
 
@@ -33,7 +36,7 @@ class Catalogue:
 
     language: str
     messages: dict[str, Any]
-    names: dict[str, list[str]]
+    names: dict[str, Any]
     categories: dict[str, str]
     suggestions: tuple[Suggestion, ...]
 
@@ -134,4 +137,50 @@ class Speech:
         else:
             params = {"month": names["months"][day.month - 1], "day": day.day, "year": day.year}
             key = "WHEN_DATE" if day.year == today.year or days_ago < 180 else "WHEN_DATE_YEAR"
+        return self.catalogue.phrasings(key)[0].format(**params)
+
+    def period(self, period: Period, today: date) -> str:
+        """A period in words, as it follows a verb: "yesterday", "last week", "in October"."""
+        names = self.catalogue.names
+        start = period.start
+        params: dict[str, Any] = {
+            "month": names["months"][start.month - 1],
+            "day": start.day,
+            "year": start.year,
+            "weekday": names["weekdays"][start.weekday()],
+        }
+        this_monday = today - timedelta(days=today.weekday())
+        if period.kind == "day":
+            days_ago = (today - start).days
+            if days_ago == 0:
+                key = "PERIOD_TODAY"
+            elif days_ago == 1:
+                key = "PERIOD_YESTERDAY"
+            elif 1 < days_ago < 7:
+                key = "PERIOD_WEEKDAY"
+            else:
+                key = "PERIOD_DATE" if start.year == today.year else "PERIOD_DATE_YEAR"
+        elif period.kind == "week":
+            key = {this_monday: "PERIOD_THIS_WEEK", this_monday - timedelta(days=7): "PERIOD_LAST_WEEK"}.get(
+                start, "PERIOD_WEEK_OF"
+            )
+        elif period.kind == "weekend":
+            this_saturday = this_monday + timedelta(days=5)
+            if start == this_saturday or (start == this_saturday - timedelta(days=7) and today.weekday() < 5):
+                key = "PERIOD_THIS_WEEKEND" if start == this_saturday else "PERIOD_LAST_WEEKEND"
+            else:
+                key = "PERIOD_WEEKEND_OF"
+        elif period.kind == "month":
+            if (start.year, start.month) == (today.year, today.month):
+                key = "PERIOD_THIS_MONTH"
+            else:
+                recent = (today.year * 12 + today.month) - (start.year * 12 + start.month) < 12
+                key = "PERIOD_MONTH" if recent else "PERIOD_MONTH_YEAR"
+        elif period.kind == "year":
+            key = "PERIOD_THIS_YEAR" if start.year == today.year else "PERIOD_YEAR"
+        elif period.kind == "season":
+            season = {3: "SP", 6: "SU", 9: "FA", 12: "WI"}[start.month]
+            key, params["season"] = "PERIOD_SEASON", names["seasons"][season]
+        else:
+            key, params["decade"] = "PERIOD_DECADE", start.year
         return self.catalogue.phrasings(key)[0].format(**params)

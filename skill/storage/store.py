@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from .atomic import AtomicJSONStorage, DamagedJournal, file_lock, write_atomically
+from .atomic import AtomicJSONStorage, DamagedJournal, file_lock, fsync_directory, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -130,10 +131,23 @@ class GlimmerStore:
         """Every glimmer in the journal, oldest first."""
         return sorted(self._read(key).glimmers, key=lambda g: g.sort_key)
 
-    def page(self, key: JournalKey, limit: int, before: tuple[str, str] | None = None) -> Page:
-        """Up to ``limit`` glimmers older than the ``before`` cursor, newest first."""
+    def page(
+        self,
+        key: JournalKey,
+        limit: int,
+        before: tuple[str, str] | None = None,
+        between: tuple[datetime, datetime] | None = None,
+    ) -> Page:
+        """Up to ``limit`` glimmers older than the ``before`` cursor, newest first.
+
+        ``between`` keeps only glimmers noted from its first moment up to, not
+        including, its second.
+        """
         state = self._read(key)
         ordered = sorted(state.glimmers, key=lambda g: g.sort_key, reverse=True)
+        if between is not None:
+            start, end = between
+            ordered = [g for g in ordered if start <= g.created_at < end]
         if before is not None:
             cursor = (parse_timestamp(before[0]), before[1])
             ordered = [g for g in ordered if g.sort_key < cursor]
@@ -159,6 +173,53 @@ class GlimmerStore:
             recent = [s for s in meta.get("recent_suggestions", []) if s != suggestion_id]
             meta["recent_suggestions"] = (recent + [suggestion_id])[-RECENT_SUGGESTIONS_KEPT:]
             db.table(META).upsert(Document(meta, doc_id=META_DOC_ID))
+
+    def delete(self, key: JournalKey, glimmer_id: str) -> Glimmer | None:
+        """Remove one glimmer from storage; None if it was not there."""
+        with self._writing(key) as db:
+            table = db.table(GLIMMERS)
+            for document in table.all():
+                if document.get("id") == glimmer_id:
+                    table.remove(doc_ids=[document.doc_id])
+                    return Glimmer.from_record(document)
+        return None
+
+    def delete_journal(self, key: JournalKey) -> int:
+        """Remove a whole journal, and any quarantined copies of it; the number of glimmers it held."""
+        path = self._path(key)
+        try:
+            with file_lock(self._lock_path(key)):
+                try:
+                    count = len((AtomicJSONStorage(path).read() or {}).get(GLIMMERS, {}))
+                except DamagedJournal:
+                    count = 0
+                path.unlink(missing_ok=True)
+                fsync_directory(path.parent)
+                for stale in self.quarantine_dir.glob(f"{key.account_folder}-{path.stem}-*"):
+                    stale.unlink()
+        except OSError as exc:
+            raise StorageUnavailable(f"{path.name}: {exc.strerror or exc}") from None
+        return count
+
+    def delete_account(self, user_id: str) -> int:
+        """Remove every journal of an Alexa account (its own and its household's); how many files."""
+        folder = self.journals_dir / hash_id(user_id)
+        removed = 0
+        try:
+            if folder.is_dir():
+                with file_lock(folder / ".lock"):
+                    for journal in folder.glob("*.json"):
+                        journal.unlink()
+                        removed += 1
+                # The lock file goes last, outside the lock: a writer that races
+                # in re-creates the folder, as it would for a new user.
+                shutil.rmtree(folder, ignore_errors=True)
+            for stale in self.quarantine_dir.glob(f"{hash_id(user_id)}-*"):
+                stale.unlink()
+                removed += 1
+        except OSError as exc:
+            raise StorageUnavailable(f"{folder.name}: {exc.strerror or exc}") from None
+        return removed
 
     # -- the data folder ---------------------------------------------------
 
