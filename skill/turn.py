@@ -130,10 +130,11 @@ class Turn:
         if directive is not None:
             builder.add_directive(directive)
         builder.set_should_end_session(end)
-        session = self.handler_input.attributes_manager.session_attributes
-        session.clear()
-        if not end:
-            session.update({k: v for k, v in state.items() if v is not None})
+        if self.handler_input.request_envelope.session is not None:
+            session = self.handler_input.attributes_manager.session_attributes
+            session.clear()
+            if not end:
+                session.update({k: v for k, v in state.items() if v is not None})
         return builder.response
 
 
@@ -163,7 +164,8 @@ class TurnInterceptor(AbstractRequestInterceptor):
         user = system.user if system.user is not None else envelope.session.user
         person = getattr(system, "person", None)
         locale = getattr(envelope.request, "locale", None) or DEFAULT_LOCALE
-        session = handler_input.attributes_manager.session_attributes
+        # Skill events come without a session, and so without session attributes.
+        session = handler_input.attributes_manager.session_attributes if envelope.session is not None else None
         previous = dict(session) if isinstance(session, dict) else {}
         handler_input.attributes_manager.request_attributes[REQUEST_ATTRIBUTE] = Turn(
             handler_input=handler_input,

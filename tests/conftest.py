@@ -11,10 +11,21 @@ from typing import Any
 
 import pytest
 
+from alexa_api import StandInAlexaAPI
 from skill import create_app
 from skill.speech import to_plain_text
 
 REQUESTS = Path(__file__).parent / "requests"
+# Every request a test sends points its apiEndpoint here: a real local server
+# standing in for the Alexa API, so no test reaches for the internet.
+_ALEXA_API: StandInAlexaAPI | None = None
+
+
+def alexa_api_url() -> str:
+    global _ALEXA_API
+    if _ALEXA_API is None:
+        _ALEXA_API = StandInAlexaAPI()
+    return _ALEXA_API.url
 NOW = datetime(2026, 11, 30, 17, 0, 0, tzinfo=timezone.utc)
 
 
@@ -36,9 +47,11 @@ def load_request(name: str, **changes: Any) -> dict[str, Any]:
 
     ``glimmer=`` / ``category=`` set that slot's value, ``user=`` the user ID,
     ``person=`` a recognised person's ID, ``new=`` whether the session is new,
-    ``attributes=`` the session attributes.
+    ``attributes=`` the session attributes, ``device=`` the device ID,
+    ``timestamp=`` the request time.
     """
     envelope = json.loads((REQUESTS / f"{name}.json").read_text())
+    envelope["context"]["System"]["apiEndpoint"] = alexa_api_url()
     for slot_name in ("glimmer", "category"):
         if slot_name in changes:
             value = changes.pop(slot_name)
@@ -58,6 +71,18 @@ def load_request(name: str, **changes: Any) -> dict[str, Any]:
         envelope["context"]["System"]["person"] = {"personId": changes.pop("person")}
     if "new" in changes:
         envelope["session"]["new"] = changes.pop("new")
+    if "device" in changes:
+        envelope["context"]["System"]["device"]["deviceId"] = changes.pop("device")
+    if "date" in changes:
+        value = changes.pop("date")
+        slot = envelope["request"]["intent"]["slots"]["date"]
+        slot.pop("slotValue", None)
+        if value is None:
+            slot.pop("value", None)
+        else:
+            slot["value"] = value
+    if "confirmation" in changes:
+        envelope["request"]["intent"]["confirmationStatus"] = changes.pop("confirmation")
     if "attributes" in changes:
         envelope["session"]["attributes"] = changes.pop("attributes")
     if changes:
@@ -122,6 +147,16 @@ class Alexa:
         self.in_session = not reply.ends_session
         self.attributes = reply.attributes if self.in_session else {}
         return reply
+
+
+@pytest.fixture
+def alexa_api() -> StandInAlexaAPI:
+    """The stand-in Alexa API every request points at, reset for each test."""
+    alexa_api_url()
+    assert _ALEXA_API is not None
+    _ALEXA_API.reset()
+    yield _ALEXA_API
+    _ALEXA_API.reset()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import IntentRequest, LaunchRequest, RequestEnvelope, SessionEndedRequest
+from ask_sdk_model.events.skillevents import SkillDisabledRequest, SkillEnabledRequest
 
 ROOT = Path(__file__).parent.parent
 MODEL_PATH = ROOT / "interaction_models" / "en-US.json"
@@ -28,11 +29,39 @@ CUSTOM_INTENT_SLOTS = {
     "RecordGlimmerIntent": {"glimmer": "AMAZON.SearchQuery"},
     "ReadGlimmersIntent": {},
     "SuggestGlimmerIntent": {"category": "GlimmerCategory"},
+    "GlimmersByDateIntent": {"date": "AMAZON.DATE"},
+    "CountGlimmersIntent": {"date": "AMAZON.DATE"},
+    "StreakIntent": {},
+    "GroundingIntent": {},
+    "BeAGlimmerIntent": {},
+    "DeleteLastGlimmerIntent": {},
+    "DeleteAllGlimmersIntent": {},
 }
 MIN_SAMPLES = {
     "RecordGlimmerIntent": 25,
     "ReadGlimmersIntent": 15,
     "SuggestGlimmerIntent": 20,
+    "GlimmersByDateIntent": 20,
+    "CountGlimmersIntent": 15,
+    "StreakIntent": 15,
+    "GroundingIntent": 15,
+    "BeAGlimmerIntent": 15,
+    "DeleteLastGlimmerIntent": 15,
+    "DeleteAllGlimmersIntent": 15,
+}
+# Intents with an optional or skill-elicited slot: how many samples must fill
+# the slot, and how many must leave it empty.
+SLOT_OPTIONAL_SAMPLES = {
+    "RecordGlimmerIntent": (5, 5),
+    "SuggestGlimmerIntent": (5, 5),
+    "GlimmersByDateIntent": (15, 2),
+    "CountGlimmersIntent": (5, 5),
+}
+# Intents the skill confirms before acting (Dialog.ConfirmIntent), with the
+# dialog-model prompt Alexa falls back to.
+CONFIRMED_INTENTS = {
+    "DeleteLastGlimmerIntent": "Confirm.Intent.DeleteLastGlimmerIntent",
+    "DeleteAllGlimmersIntent": "Confirm.Intent.DeleteAllGlimmersIntent",
 }
 BUILT_IN_INTENTS = {
     "AMAZON.HelpIntent",
@@ -58,6 +87,7 @@ CATEGORY_IDS = {
 }
 EXPECTED_FIXTURES = {
     "launch.json",
+    "launch_person.json",
     "record_glimmer.json",
     "record_glimmer_one_shot.json",
     "record_glimmer_no_text.json",
@@ -77,12 +107,42 @@ EXPECTED_FIXTURES = {
     "next.json",
     "session_ended.json",
     "session_ended_error.json",
+    "glimmers_by_date.json",
+    "glimmers_by_date_week.json",
+    "glimmers_by_date_weekend.json",
+    "glimmers_by_date_month.json",
+    "glimmers_by_date_no_date.json",
+    "count_glimmers.json",
+    "count_glimmers_this_week.json",
+    "streak.json",
+    "grounding.json",
+    "be_a_glimmer.json",
+    "delete_last_glimmer.json",
+    "delete_last_glimmer_confirmed.json",
+    "delete_last_glimmer_denied.json",
+    "delete_all_glimmers.json",
+    "delete_all_glimmers_confirmed.json",
+    "delete_all_glimmers_denied.json",
+    "skill_disabled.json",
+    "skill_disabled_persisted.json",
 }
 REQUEST_CLASSES = {
     "LaunchRequest": LaunchRequest,
     "IntentRequest": IntentRequest,
     "SessionEndedRequest": SessionEndedRequest,
+    "AlexaSkillEvent.SkillEnabled": SkillEnabledRequest,
+    "AlexaSkillEvent.SkillDisabled": SkillDisabledRequest,
 }
+# Skill events arrive outside any conversation: no session, no device, no locale.
+SKILL_EVENT_TYPES = {"AlexaSkillEvent.SkillEnabled", "AlexaSkillEvent.SkillDisabled"}
+SAMPLE_USER_ID = "amzn1.ask.account.AGLIMMERSAMPLEUSER0000000000000000000000000000000000000000"
+# AMAZON.DATE values: a day, a week (optionally its weekend), a month, a year,
+# a decade ("201X"), a season ("2026-WI"), a quarter ("2026-Q4"), "XX" for an
+# unknown part ("2026-11-XX") or PRESENT_REF for "right now".
+AMAZON_DATE_VALUE = re.compile(
+    r"^(?:\d{4}-\d{2}-(?:\d{2}|XX)|\d{4}-W\d{2}(?:-WE)?|\d{4}-(?:\d{2}|XX)|\d{4}|\d{3}X"
+    r"|\d{4}-(?:WI|SP|SU|FA)|\d{4}-Q[1-4]|PRESENT_REF)$"
+)
 FIXTURE_PATHS = sorted(REQUESTS_DIR.glob("*.json"))
 
 
@@ -174,13 +234,14 @@ def test_custom_intent_has_enough_samples(intents, intent_name):
     assert len(samples) >= MIN_SAMPLES[intent_name]
 
 
-@pytest.mark.parametrize("intent_name", ["RecordGlimmerIntent", "SuggestGlimmerIntent"])
+@pytest.mark.parametrize("intent_name", sorted(SLOT_OPTIONAL_SAMPLES))
 def test_slotted_intent_can_be_spoken_with_and_without_its_slot(intents, intent_name):
     samples = intents[intent_name]["samples"]
     with_slot = [s for s in samples if slots_in(s)]
     without_slot = [s for s in samples if not slots_in(s)]
-    assert len(with_slot) >= 5, "too few samples that fill the slot"
-    assert len(without_slot) >= 5, "too few samples that leave the slot for the dialog"
+    min_with, min_without = SLOT_OPTIONAL_SAMPLES[intent_name]
+    assert len(with_slot) >= min_with, "too few samples that fill the slot"
+    assert len(without_slot) >= min_without, "too few samples that leave the slot for the dialog"
 
 
 def test_built_in_intents_are_declared_without_samples(intents):
@@ -217,14 +278,48 @@ def test_no_sample_repeats_within_an_intent(intents):
     assert not repeats
 
 
-def test_no_sample_is_only_a_slot(intents):
+def test_no_intent_sample_is_only_a_slot(intents):
     bare = [
-        (name, where, sample)
+        (name, sample)
         for name, intent in intents.items()
-        for where, sample in all_samples(intent)
+        for sample in intent.get("samples", [])
         if not carrier_words(sample)
     ]
     assert not bare, f"samples with no words around the slot: {bare}"
+
+
+def test_only_non_search_query_slots_may_be_filled_by_the_bare_slot(intents):
+    """A slot-filling sample may be just "{date}" (the answer to "Which day?"),
+    but never just an AMAZON.SearchQuery slot."""
+    bare = [
+        (name, slot["name"], sample)
+        for name, intent in intents.items()
+        for slot in intent.get("slots", [])
+        for sample in slot.get("samples", [])
+        if not carrier_words(sample) and slot["type"] == "AMAZON.SearchQuery"
+    ]
+    assert not bare
+
+
+def test_no_sample_starts_like_a_free_text_glimmer(intents):
+    """RecordGlimmerIntent catches anything after phrases like "i noticed" or
+    "add". A sample of another intent that starts with one of those phrases
+    could be saved as a glimmer instead."""
+    record = intents["RecordGlimmerIntent"]
+    prefixes = set()
+    for _, sample in all_samples(record):
+        words = sample.split()
+        if words and words[-1] == "{glimmer}" and len(words) > 1:
+            prefixes.add(" ".join(words[:-1]))
+    risky = [
+        (name, sample, prefix)
+        for name, intent in intents.items()
+        if name != "RecordGlimmerIntent"
+        for _, sample in all_samples(intent)
+        for prefix in prefixes
+        if (sample + " ").startswith(prefix + " ")
+    ]
+    assert not risky
 
 
 def test_every_slot_used_in_a_sample_is_declared(intents):
@@ -343,6 +438,47 @@ def test_glimmer_slot_has_slot_filling_samples(intents):
     assert len(slot.get("samples", [])) >= 3
 
 
+def test_every_dialog_intent_leaves_the_dialog_to_the_skill(model):
+    assert model["dialog"]["delegationStrategy"] == "SKILL_RESPONSE"
+    for dialog_intent in model["dialog"]["intents"]:
+        assert dialog_intent.get("delegationStrategy") == "SKILL_RESPONSE", dialog_intent["name"]
+
+
+def test_date_slot_is_elicited_by_the_skill_not_by_alexa(model, intents):
+    dialog_intents = {i["name"]: i for i in model["dialog"]["intents"]}
+    by_date = dialog_intents["GlimmersByDateIntent"]
+    assert by_date.get("confirmationRequired", False) is False
+    slot = {s["name"]: s for s in by_date["slots"]}["date"]
+    assert slot["type"] == "AMAZON.DATE"
+    assert slot["elicitationRequired"] is False
+    assert slot.get("confirmationRequired", False) is False
+    samples = {s["name"]: s for s in intents["GlimmersByDateIntent"]["slots"]}["date"].get("samples", [])
+    assert {"{date}", "on {date}", "from {date}"} <= set(samples)
+
+
+@pytest.mark.parametrize("intent_name", sorted(CONFIRMED_INTENTS))
+def test_delete_intent_requires_confirmation_with_a_prompt_that_exists(model, intent_name):
+    dialog_intents = {i["name"]: i for i in model["dialog"]["intents"]}
+    assert intent_name in dialog_intents, f"{intent_name} is not in the dialog model"
+    dialog_intent = dialog_intents[intent_name]
+    assert dialog_intent["confirmationRequired"] is True
+    prompt_id = dialog_intent["prompts"].get("confirmation")
+    assert prompt_id == CONFIRMED_INTENTS[intent_name]
+    prompts = {prompt["id"]: prompt for prompt in model["prompts"]}
+    assert prompt_id in prompts, f"confirmation prompt {prompt_id} is not defined"
+    variations = prompts[prompt_id]["variations"]
+    assert variations
+    for variation in variations:
+        assert variation["type"] in {"PlainText", "SSML"}
+        assert variation["value"].strip().endswith("?"), variation["value"]
+
+
+def test_delete_all_confirmation_says_it_cannot_be_undone(model):
+    prompts = {prompt["id"]: prompt for prompt in model["prompts"]}
+    for variation in prompts["Confirm.Intent.DeleteAllGlimmersIntent"]["variations"]:
+        assert "can't be undone" in variation["value"]
+
+
 def test_dialog_model_refers_only_to_declared_intents_slots_and_prompts(model, intents):
     prompt_ids = {prompt["id"] for prompt in model.get("prompts", [])}
     for dialog_intent in model["dialog"]["intents"]:
@@ -443,11 +579,110 @@ def test_request_fixture_deserialises_into_a_request_envelope(path):
     request_type = raw["request"]["type"]
     assert isinstance(envelope.request, REQUEST_CLASSES[request_type])
     assert envelope.request.request_id == raw["request"]["requestId"]
+    assert envelope.request.request_id.startswith("amzn1.echo-api.request.")
+    assert envelope.context.system.user.user_id == SAMPLE_USER_ID
+    if request_type in SKILL_EVENT_TYPES:
+        return
     assert envelope.request.locale == "en-US"
     assert envelope.session.session_id.startswith("amzn1.echo-api.session.")
-    assert envelope.request.request_id.startswith("amzn1.echo-api.request.")
     assert envelope.context.system.application.application_id == envelope.session.application.application_id
     assert envelope.context.system.user.user_id == envelope.session.user.user_id
+
+
+def test_request_fixtures_have_distinct_session_ids():
+    ids = [load_json(path)["session"]["sessionId"] for path in FIXTURE_PATHS if "session" in load_json(path)]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("path", FIXTURE_PATHS, ids=fixture_id)
+def test_intent_fixture_carries_a_dialog_state_exactly_when_the_intent_has_a_dialog(path, model):
+    request = load_json(path)["request"]
+    if request["type"] != "IntentRequest":
+        return
+    dialog_intents = {i["name"] for i in model["dialog"]["intents"]}
+    if request["intent"]["name"] in dialog_intents:
+        assert request.get("dialogState") in {"STARTED", "IN_PROGRESS", "COMPLETED"}
+    else:
+        assert "dialogState" not in request
+
+
+@pytest.mark.parametrize(
+    ("name", "intent_name", "value"),
+    [
+        ("glimmers_by_date.json", "GlimmersByDateIntent", "2026-11-29"),
+        ("glimmers_by_date_week.json", "GlimmersByDateIntent", "2026-W48"),
+        ("glimmers_by_date_weekend.json", "GlimmersByDateIntent", "2026-W47-WE"),
+        ("glimmers_by_date_month.json", "GlimmersByDateIntent", "2026-10"),
+        ("glimmers_by_date_no_date.json", "GlimmersByDateIntent", None),
+        ("count_glimmers.json", "CountGlimmersIntent", None),
+        ("count_glimmers_this_week.json", "CountGlimmersIntent", "2026-W49"),
+    ],
+)
+def test_date_fixtures_carry_the_expected_amazon_date(name, intent_name, value):
+    envelope = DefaultSerializer().deserialize((REQUESTS_DIR / name).read_text(encoding="utf-8"), RequestEnvelope)
+    intent = envelope.request.intent
+    assert intent.name == intent_name
+    slot = intent.slots["date"]
+    assert slot.value == value
+    if value is not None:
+        assert AMAZON_DATE_VALUE.match(value)
+        assert slot.slot_value.value == value
+
+
+@pytest.mark.parametrize(
+    ("name", "intent_name", "status", "dialog_state"),
+    [
+        ("delete_last_glimmer.json", "DeleteLastGlimmerIntent", "NONE", "STARTED"),
+        ("delete_last_glimmer_confirmed.json", "DeleteLastGlimmerIntent", "CONFIRMED", "IN_PROGRESS"),
+        ("delete_last_glimmer_denied.json", "DeleteLastGlimmerIntent", "DENIED", "IN_PROGRESS"),
+        ("delete_all_glimmers.json", "DeleteAllGlimmersIntent", "NONE", "STARTED"),
+        ("delete_all_glimmers_confirmed.json", "DeleteAllGlimmersIntent", "CONFIRMED", "IN_PROGRESS"),
+        ("delete_all_glimmers_denied.json", "DeleteAllGlimmersIntent", "DENIED", "IN_PROGRESS"),
+    ],
+)
+def test_delete_fixtures_cover_each_confirmation_status(name, intent_name, status, dialog_state):
+    envelope = DefaultSerializer().deserialize((REQUESTS_DIR / name).read_text(encoding="utf-8"), RequestEnvelope)
+    request = envelope.request
+    assert request.intent.name == intent_name
+    assert request.intent.confirmation_status.value == status
+    assert request.dialog_state.value == dialog_state
+    assert envelope.session.new is False
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("skill_disabled.json", "NOT_PERSISTED"), ("skill_disabled_persisted.json", "PERSISTED")],
+)
+def test_skill_disabled_fixtures_look_like_alexa_skill_events(name, status):
+    raw = load_json(REQUESTS_DIR / name)
+    assert "session" not in raw
+    assert set(raw["context"]) == {"System"}
+    system = raw["context"]["System"]
+    assert set(system) == {"application", "user", "apiEndpoint", "apiAccessToken"}
+    request = raw["request"]
+    assert request["type"] == "AlexaSkillEvent.SkillDisabled"
+    assert {"requestId", "timestamp", "eventCreationTime", "eventPublishingTime", "body"} <= set(request)
+    # The persistence status is not part of ask_sdk_model's SkillDisabledRequest,
+    # so the skill has to read it from the raw JSON body.
+    assert request["body"]["userInformationPersistenceStatus"] == status
+    envelope = DefaultSerializer().deserialize(json.dumps(raw), RequestEnvelope)
+    assert isinstance(envelope.request, SkillDisabledRequest)
+    assert envelope.session is None
+    assert envelope.context.system.user.user_id == SAMPLE_USER_ID
+    assert envelope.request.event_creation_time <= envelope.request.event_publishing_time <= envelope.request.timestamp
+
+
+def test_launch_person_fixture_names_a_recognised_speaker():
+    raw = load_json(REQUESTS_DIR / "launch_person.json")
+    envelope = DefaultSerializer().deserialize(json.dumps(raw), RequestEnvelope)
+    assert isinstance(envelope.request, LaunchRequest)
+    person = envelope.context.system.person
+    assert person.person_id == "amzn1.ask.person.AGLIMMERSAMPLEPERSON0000000000000000000000"
+    assert person.access_token
+    # The account is still the sample account; the person is one speaker on it.
+    assert envelope.context.system.user.user_id == SAMPLE_USER_ID
+    launch = load_json(REQUESTS_DIR / "launch.json")
+    assert "person" not in launch["context"]["System"]
 
 
 @pytest.mark.parametrize("path", FIXTURE_PATHS, ids=fixture_id)

@@ -29,9 +29,9 @@ class SkillDisabledHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         envelope = handler_input.request_envelope
+        # ask-sdk-model has no type for this event's body: it arrives as the raw JSON object.
         body = getattr(envelope.request, "body", None)
-        status = getattr(body, "user_information_persistence_status", None)
-        status = getattr(status, "value", status)
+        status = body.get("userInformationPersistenceStatus") if isinstance(body, dict) else None
         user_id = envelope.context.system.user.user_id
         account = hash_id(user_id)[:12]
         if status == "NOT_PERSISTED":

@@ -105,7 +105,7 @@ class Speech:
     def say(self, key: str, count: int | None = None, **params: Any) -> Ssml:
         """A phrasing of ``key`` as SSML; every parameter is escaped unless it is Ssml already."""
         phrasing = self.rng.choice(self.catalogue.phrasings(key, count))
-        values = {name: escape(str(value)) for name, value in params.items()}
+        values = {name: escape(value if isinstance(value, str) else str(value)) for name, value in params.items()}
         if count is not None:
             values.setdefault("count", escape(str(count)))
         return Ssml(phrasing.format(**values))

@@ -6,7 +6,9 @@ import contextlib
 import hashlib
 import logging
 import os
+import secrets
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -101,6 +103,11 @@ def hash_id(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
 
+def new_glimmer_id() -> str:
+    """32 hex digits, increasing with time, so glimmers noted in the same instant keep their order."""
+    return f"{time.time_ns():016x}{secrets.token_hex(8)}"
+
+
 def format_timestamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
@@ -161,7 +168,7 @@ class GlimmerStore:
 
     def add(self, key: JournalKey, text: str, locale: str, now: datetime) -> Glimmer:
         """Save a glimmer; once this returns, it survives a crash."""
-        glimmer = Glimmer(id=uuid.uuid4().hex, text=text, created_at=now, locale=locale)
+        glimmer = Glimmer(id=new_glimmer_id(), text=text, created_at=now, locale=locale)
         with self._writing(key) as db:
             db.table(GLIMMERS).insert(glimmer.to_record())
         return glimmer
