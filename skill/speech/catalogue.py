@@ -71,18 +71,29 @@ def _read_json(name: str) -> dict[str, Any] | None:
     return json.loads(resource.read_text(encoding="utf-8"))
 
 
-@functools.lru_cache(maxsize=None)
 def load_catalogue(locale: str | None) -> Catalogue:
     """The catalogue for a locale: its language's file, then any ``<locale>.json`` overrides."""
     language = language_of(locale)
-    base = _read_json(f"{language}.json")
-    if base is None:
+    if not _has_file(f"{language}.json"):
         language = DEFAULT_LANGUAGE
-        base = _read_json(f"{language}.json")
+    # Only locales with an overrides file get their own entry, so the cache stays
+    # bounded whatever locale strings requests carry.
+    override = locale if locale and _has_file(f"{locale}.json") else None
+    return _load(language, override)
+
+
+@functools.lru_cache(maxsize=32)
+def _has_file(name: str) -> bool:
+    return "/" not in name and "\\" not in name and resources.files("skill.speech").joinpath("catalogue", name).is_file()
+
+
+@functools.lru_cache(maxsize=None)
+def _load(language: str, override: str | None) -> Catalogue:
+    base = _read_json(f"{language}.json")
     messages = dict(base["messages"])
     names = dict(base["names"])
-    if locale:
-        overrides = _read_json(f"{locale}.json") or {}
+    if override:
+        overrides = _read_json(f"{override}.json") or {}
         messages.update(overrides.get("messages", {}))
         names.update(overrides.get("names", {}))
     raw = _read_json(f"suggestions-{language}.json") or {"categories": {}}
