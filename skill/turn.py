@@ -72,7 +72,8 @@ class Turn:
     @property
     def question(self) -> str | None:
         """The yes/no question the previous response asked, if any."""
-        return self.previous.get("question")
+        question = self.previous.get("question")
+        return question if isinstance(question, str) else None
 
     @property
     def one_shot(self) -> bool:
