@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from .config import ConfigError, load_config
+from .simulator.commands import chat, request
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -99,6 +100,131 @@ def invoke(file: Any, user: str | None, data_dir: Path | None, speech_only: bool
         click.echo(local.spoken(response))
     else:
         click.echo(json.dumps(response, indent=2, ensure_ascii=False))
+
+
+# -- operator tools: users / export / import / doctor -----------------------
+
+
+def _operator_data_dir(data_dir: Path | None) -> Path:
+    """The data folder an operator command works on, as ``serve`` would find it."""
+    logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
+    try:
+        return load_config({"DATA_DIR": data_dir} if data_dir else None)["DATA_DIR"]
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _operator_failure(exc: Exception) -> click.ClickException:
+    """A click error with the operator error's exit code (2 for a file that is not an export)."""
+    if isinstance(exc, OSError) and exc.filename and exc.strerror:
+        failure = click.ClickException(f"{exc.filename}: {exc.strerror}")
+    else:
+        failure = click.ClickException(str(exc))
+    failure.exit_code = getattr(exc, "exit_code", 1)
+    return failure
+
+
+@main.command()
+@data_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def users(data_dir: Path | None, as_json: bool) -> None:
+    """List journals by hashed account ID, with glimmer counts and first and last dates (UTC)."""
+    from .operator import OperatorError, stderr_progress, summarise_journals, users_report, users_table
+
+    folder = _operator_data_dir(data_dir)
+    try:
+        summaries = summarise_journals(folder, stderr_progress)
+    except (OperatorError, OSError) as exc:
+        raise _operator_failure(exc) from None
+    if as_json:
+        click.echo(json.dumps(users_report(summaries), indent=2))
+    else:
+        click.echo(users_table(summaries))
+
+
+@main.command()
+@click.option("--user", "user_id", metavar="ID", help="Export this Alexa user's journals (amzn1.ask.account...).")
+@click.option("--all", "export_all", is_flag=True, help="Export every journal.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "markdown"]),
+    default="json",
+    show_default=True,
+    help="json can be imported again; csv is a row per glimmer; markdown is for reading.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="Write to this file (atomically, readable only by you) instead of stdout.",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@data_dir_option
+def export(
+    user_id: str | None, export_all: bool, fmt: str, output: Path | None, force: bool, data_dir: Path | None
+) -> None:
+    """Export one user's journals (--user ID) or everyone's (--all) as JSON, CSV or Markdown."""
+    from .operator import OperatorError, export_journals, journals_to_export, output_stream, stderr_progress
+
+    if (user_id is None) == (not export_all):
+        raise click.UsageError("give either --user ID or --all (exactly one)")
+    folder = _operator_data_dir(data_dir)
+    target = None if output is None or str(output) == "-" else output
+    try:
+        journals = journals_to_export(folder, user_id)
+        with output_stream(target, force=force) as stream:
+            result = export_journals(journals, stream, fmt, progress=stderr_progress)
+    except (OperatorError, OSError) as exc:
+        raise _operator_failure(exc) from None
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(result.describe(target), err=True)
+
+
+@main.command("import")
+@click.argument("file", type=click.File("rb"))
+@data_dir_option
+def import_(file: Any, data_dir: Path | None) -> None:
+    """Import a JSON export (FILE, or - for stdin); glimmers a journal already has are skipped.
+
+    Safe while the server runs, and safe to run again after an interruption.
+    """
+    from .operator import OperatorError, import_journals, parse_export, stderr_progress
+
+    folder = _operator_data_dir(data_dir)
+    source = str(getattr(file, "name", "-"))
+    source = "stdin" if source in ("-", "<stdin>") else source
+    try:
+        journals = parse_export(file.read(), source)
+        folder.mkdir(parents=True, exist_ok=True)
+        result = import_journals(folder, journals, stderr_progress)
+    except (OperatorError, OSError) as exc:
+        raise _operator_failure(exc) from None
+    for moved in result.quarantined:
+        click.echo(f"moved damaged journal {moved} before importing into it")
+    click.echo(result.describe(folder))
+
+
+@main.command()
+@data_dir_option
+@click.option("--fix", is_flag=True, help="Remove stale temporary files left by killed writers (never journal data).")
+def doctor(data_dir: Path | None, fix: bool) -> None:
+    """Check every journal, leftover temporary files and the quarantine; exit 1 if anything needs attention."""
+    from .operator import OperatorError, doctor_text, examine_store, stderr_progress
+
+    folder = _operator_data_dir(data_dir)
+    try:
+        report = examine_store(folder, fix=fix, progress=stderr_progress)
+    except (OperatorError, OSError) as exc:
+        raise _operator_failure(exc) from None
+    click.echo(doctor_text(report, folder))
+    if not report.healthy:
+        click.get_current_context().exit(1)
+
+
+main.add_command(chat)
+main.add_command(request)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,7 +7,6 @@ import hashlib
 import logging
 import os
 import secrets
-import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -214,13 +213,13 @@ class GlimmerStore:
         removed = 0
         try:
             if folder.is_dir():
+                # The folder and its .lock stay: removing a lock file that another
+                # writer is waiting on would let two writers hold different locks.
                 with file_lock(folder / ".lock"):
                     for journal in folder.glob("*.json"):
                         journal.unlink()
                         removed += 1
-                # The lock file goes last, outside the lock: a writer that races
-                # in re-creates the folder, as it would for a new user.
-                shutil.rmtree(folder, ignore_errors=True)
+                    fsync_directory(folder)
             for stale in self.quarantine_dir.glob(f"{hash_id(user_id)}-*"):
                 stale.unlink()
                 removed += 1

@@ -1,0 +1,1 @@
+"""Talking to the skill without an Echo: utterances resolved from the interaction model, sessions, dialogs."""
