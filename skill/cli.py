@@ -79,6 +79,7 @@ def invoke(file: Any, user: str | None, data_dir: Path | None, speech_only: bool
     No HTTP and no signature check: this is for trying the skill with the
     sample requests in tests/requests/.
     """
+    from .envelope import parse_json
     from .session import LocalSkill
 
     logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
@@ -88,7 +89,7 @@ def invoke(file: Any, user: str | None, data_dir: Path | None, speech_only: bool
         raise click.ClickException(str(exc)) from None
     raw = file.read()
     try:
-        envelope = json.loads(raw)
+        envelope = parse_json(raw)
     except ValueError:
         raise click.ClickException(f"{file.name} is not JSON; give a file holding an Alexa request envelope") from None
     local = LocalSkill(settings["DATA_DIR"])

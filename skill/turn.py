@@ -92,6 +92,8 @@ class Turn:
             value = " ".join(values) if values else None
         if not isinstance(value, str):
             return None
+        # A lone surrogate (valid in JSON, not in UTF-8) becomes U+FFFD rather than failing a save.
+        value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
         return " ".join(value.split()) or None
 
     def slot_resolution(self, name: str) -> str | None:
@@ -101,7 +103,8 @@ class Turn:
         for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
             code = getattr(getattr(authority, "status", None), "code", None)
             if getattr(code, "value", code) == "ER_SUCCESS_MATCH" and authority.values:
-                return authority.values[0].value.id
+                match = getattr(getattr(authority.values[0], "value", None), "id", None)
+                return match if isinstance(match, str) else None
         return None
 
     def _slot(self, name: str) -> Any:
@@ -118,9 +121,10 @@ class Turn:
         end: bool = False,
         card: tuple[str, str] | None = None,
         directive: Directive | None = None,
-        **state: Any,
+        state: dict[str, Any] | None = None,
+        **named_state: Any,
     ) -> Response:
-        """Build the response; ``state`` becomes the session's conversation state."""
+        """Build the response; ``state`` and ``named_state`` become the session's conversation state."""
         builder = self.handler_input.response_builder
         builder.speak(_fit(speech, MAX_SPEECH))
         if reprompt is not None and not end:
@@ -135,7 +139,8 @@ class Turn:
             session = self.handler_input.attributes_manager.session_attributes
             session.clear()
             if not end:
-                session.update({k: v for k, v in state.items() if v is not None})
+                kept = {**(state or {}), **named_state}
+                session.update({k: v for k, v in kept.items() if v is not None})
         return builder.response
 
 

@@ -13,7 +13,7 @@ from ask_sdk_core.skill import CustomSkill
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from .envelope import NotAnEnvelope, to_request_envelope
+from .envelope import NotAnEnvelope, parse_json, to_request_envelope
 from .storage import GlimmerStore, StorageUnavailable
 from .verify import RequestVerifier, VerificationError, check_application_id
 
@@ -65,7 +65,7 @@ def alexa() -> Any:
         return error(415, "send the Alexa request as JSON with the header Content-Type: application/json")
     body = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH
     try:
-        envelope = json.loads(body)
+        envelope = parse_json(body)
     except (ValueError, RecursionError):
         return error(400, "the body is not valid JSON")
     g.label, g.request_id = _label(envelope)

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from conftest import REQUESTS, load_request
+from servers import Server
 
 GLIMMERS = str(Path(sys.executable).parent / "glimmers")
 
@@ -54,52 +51,6 @@ def test_invoke_explains_a_bad_file_without_a_traceback(tmp_path, content, messa
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """A real ``glimmers serve`` process on a free loopback port."""
-
-    def __init__(self, *args: str):
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [GLIMMERS, "serve", "--port", str(self.port), *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
-                return
-            except (urllib.error.URLError, ConnectionError):
-                if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read())
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def post(self, envelope: dict) -> tuple[int, dict, dict]:
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/alexa",
-            data=json.dumps(envelope).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, json.load(response), dict(response.headers)
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.load(exc), dict(exc.headers)
-
-    def stop(self) -> str:
-        self.process.terminate()
-        _, stderr = self.process.communicate(timeout=10)
-        return stderr
 
 
 def test_serve_dev_answers_launch_record_and_read_over_http(tmp_path):

@@ -318,13 +318,16 @@ def test_import_moves_a_damaged_journal_to_quarantine_and_restores_into_a_fresh_
     assert [g.text for g in GlimmerStore(household).glimmers(BOB)] == ["first coffee", "*bold* [link](x) <b>"]
 
 
-def test_import_refuses_a_journal_tinydb_cannot_load_and_leaves_it_as_it_was(household):
+def test_import_quarantines_a_journal_with_unreadable_records_and_restores_into_a_fresh_one(household):
     backup = glimmers("export", "--user", BOB.user_id, "--data-dir", str(household)).stdout
     journal = household / "journals" / BOB.account_folder / "account.json"
     journal.write_text(json.dumps({"glimmers": {"1": 42}}))
     result = glimmers("import", "-", "--data-dir", str(household), stdin=backup)
-    assert result.exit_code == 1 and "TinyDB cannot load" in result.stderr and "Traceback" not in result.output
-    assert json.loads(journal.read_text()) == {"glimmers": {"1": 42}}
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    [quarantined] = (household / "quarantine").iterdir()
+    assert json.loads(quarantined.read_text()) == {"glimmers": {"1": 42}}
+    restored = json.loads(journal.read_text())["glimmers"]
+    assert restored and all(isinstance(doc, dict) for doc in restored.values())
 
 
 def test_import_while_the_server_writes_the_same_journal_loses_nothing(tmp_path):

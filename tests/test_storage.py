@@ -151,3 +151,13 @@ def test_an_unwritable_data_folder_raises_storage_unavailable_and_keeps_what_was
         store.add(ALICE, "cannot be saved", "en-US", NOW)
     assert path.read_bytes() == before
     assert [g.text for g in store.glimmers(ALICE)] == ["kept safe"]
+
+
+def test_temporary_files_left_by_a_dead_writer_are_cleared_by_the_next_write(journal_store):
+    journal_store.add(ALICE, "first", "en-US", NOW)
+    [path] = journal_files(journal_store)
+    stale = path.with_name(f".{path.name}.99999.deadbeef.tmp")
+    stale.write_text('{"glimmers": {"1": {"id": "half-writ')
+    journal_store.add(ALICE, "second", "en-US", NOW)
+    assert not stale.exists()
+    assert [g.text for g in journal_store.glimmers(ALICE)] == ["first", "second"]

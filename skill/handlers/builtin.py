@@ -22,20 +22,23 @@ def _intent_is(handler_input: HandlerInput, *names: str) -> bool:
     return any(is_intent_name(name)(handler_input) for name in names)
 
 
-# Help inside a step explains that step, and keeps the step going.
+# Help inside a step explains that step and keeps the step going: the message,
+# and the session state that step carries.
 CONTEXT_HELP = {
-    "more_glimmers": "HELP_READING",
-    "confirm_delete_last": "HELP_DELETING",
-    "confirm_delete_all": "HELP_DELETING",
-    "another_suggestion": "HELP_SUGGESTING",
+    "more_glimmers": ("HELP_READING", ("cursor", "period")),
+    "confirm_delete_last": ("HELP_DELETING", ("delete_id",)),
+    "confirm_delete_all": ("HELP_DELETING", ()),
+    "another_suggestion": ("HELP_SUGGESTING", ("category",)),
 }
 
 
 def _help(turn: Turn) -> Response:
-    key = CONTEXT_HELP.get(turn.question or "")
-    if key is not None:
+    step = CONTEXT_HELP.get(turn.question or "")
+    if step is not None:
+        key, carried = step
+        state = {name: turn.previous[name] for name in carried if name in turn.previous}
         help_text = turn.speech.say(key)
-        return turn.reply(help_text, reprompt=help_text, **turn.previous)
+        return turn.reply(help_text, reprompt=help_text, question=turn.question, state=state)
     if turn.previous.get("asked_for_glimmer"):
         help_text = turn.speech.say("HELP_RECORDING")
         return turn.reply(help_text, reprompt=turn.speech.say("ASK_GLIMMER_REPROMPT"))

@@ -71,7 +71,7 @@ def read_page(
     if before is not None:
         intro = say("READ_INTRO_MORE", count=len(items))
     elif period_words:
-        intro = say("READ_PERIOD_INTRO", count=len(items), period=period_words)
+        intro = say("READ_PERIOD_INTRO", count=len(items), period=period_words, period_start=_capitalised(period_words))
     else:
         intro = say("READ_INTRO", count=len(items))
     body = f" {pause(400)} ".join(items)
@@ -145,5 +145,5 @@ class ReadMoreHandler(AbstractRequestHandler):
         period = period_from_state(turn.previous.get("period"))
         try:
             return read_page(turn, self.store, tuple(cursor) if valid else None, period)
-        except ValueError:  # a cursor that is not a timestamp: start again from the newest
+        except (ValueError, OverflowError):  # a cursor that is not a usable timestamp: start again
             return read_page(turn, self.store, None, period)

@@ -111,7 +111,7 @@ class SuggestAnotherHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn.of(handler_input)
         category = turn.previous.get("category")
-        if category not in turn.speech.catalogue.categories:
+        if not isinstance(category, str) or category not in turn.speech.catalogue.categories:
             category = None
         return give_suggestion(turn, self.store, self.rng, category)
 

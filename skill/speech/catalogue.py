@@ -84,7 +84,12 @@ def load_catalogue(locale: str | None) -> Catalogue:
 
 @functools.lru_cache(maxsize=32)
 def _has_file(name: str) -> bool:
-    return "/" not in name and "\\" not in name and resources.files("skill.speech").joinpath("catalogue", name).is_file()
+    if "/" in name or "\\" in name:
+        return False
+    try:
+        return resources.files("skill.speech").joinpath("catalogue", name).is_file()
+    except (OSError, ValueError):  # a name too long or otherwise impossible for the file system
+        return False
 
 
 @functools.lru_cache(maxsize=None)
