@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
+
+# Locales as Alexa sends them ("en-US"), with room for the longer BCP 47 forms.
+LOCALE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}")
+# Alexa's IDs are a few hundred characters at most.
+MAX_ID_LENGTH = 1024
 
 
 class NotAnEnvelope(ValueError):
@@ -25,8 +32,34 @@ def _require(condition: bool, problem: str) -> None:
         raise NotAnEnvelope(problem)
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def parse_json(body: bytes | str) -> Any:
+    """Strict JSON: NaN and Infinity, which Python's json accepts, are refused."""
+    return json.loads(body, parse_constant=_not_json)
+
+
+def _utf8(text: str) -> bool:
+    """Whether text can be stored and hashed: JSON allows lone surrogates, UTF-8 does not."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _an_id(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != "" and len(value) <= MAX_ID_LENGTH and _utf8(value)
+
+
 def user_id_of(envelope: dict[str, Any]) -> Any:
-    return _get(envelope, "context", "System", "user", "userId") or _get(envelope, "session", "user", "userId")
+    """The user ID the skill keys journals on: the context's user, else the session's (as the Turn reads it)."""
+    user = _get(envelope, "context", "System", "user")
+    if user is None:
+        user = _get(envelope, "session", "user")
+    return _get(user, "userId")
 
 
 def check_envelope(envelope: Any) -> None:
@@ -38,7 +71,8 @@ def check_envelope(envelope: Any) -> None:
     _require(isinstance(request.get("type"), str) and request["type"] != "", "'request.type' must be a non-empty string")
     _require(isinstance(request.get("requestId"), str), "'request.requestId' must be a string")
     _require(isinstance(request.get("timestamp"), str), "'request.timestamp' must be an ISO 8601 string")
-    _require(request.get("locale") is None or isinstance(request["locale"], str), "'request.locale' must be a string")
+    locale = request.get("locale")
+    _require(locale is None or (isinstance(locale, str) and LOCALE.fullmatch(locale) is not None), "'request.locale' must be a locale such as en-US")
     system = _get(envelope, "context", "System")
     _require(isinstance(system, dict), "'context.System' must be an object")
     session = envelope.get("session")
@@ -47,12 +81,11 @@ def check_envelope(envelope: Any) -> None:
         _require(isinstance(session.get("new", False), bool), "'session.new' must be true or false")
         attributes = session.get("attributes")
         _require(attributes is None or isinstance(attributes, dict), "'session.attributes' must be an object")
-    user_id = user_id_of(envelope)
-    _require(isinstance(user_id, str) and user_id.strip() != "", "'context.System.user.userId' must be a non-empty string")
+    _require(_an_id(user_id_of(envelope)), "'context.System.user.userId' must be a non-empty string")
     person = _get(system, "person")
     _require(person is None or isinstance(person, dict), "'context.System.person' must be an object")
     person_id = _get(person, "personId")
-    _require(person_id is None or (isinstance(person_id, str) and person_id.strip() != ""), "'context.System.person.personId' must be a non-empty string")
+    _require(person_id is None or _an_id(person_id), "'context.System.person.personId' must be a non-empty string")
     if request["type"] == "IntentRequest":
         intent = request.get("intent")
         _require(isinstance(intent, dict) and isinstance(intent.get("name"), str), "'request.intent.name' must be a string")
@@ -68,7 +101,9 @@ def to_request_envelope(raw: bytes | str, envelope: Any, serializer: DefaultSeri
     """Check the parsed JSON, then let ask-sdk-core build its model from the raw text."""
     check_envelope(envelope)
     try:
-        model = serializer.deserialize(raw if isinstance(raw, str) else raw.decode("utf-8"), RequestEnvelope)
+        # Alexa sends UTF-8; a body json.loads could read in another encoding is refused here.
+        text = raw if isinstance(raw, str) else raw.decode("utf-8")
+        model = serializer.deserialize(text, RequestEnvelope)
     except Exception as exc:  # the SDK raises several kinds for payloads it cannot map
         raise NotAnEnvelope(f"not a request ask-sdk-core can read ({type(exc).__name__})") from None
     if model is None or model.request is None or model.context is None or model.context.system is None:

@@ -18,7 +18,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from .atomic import AtomicJSONStorage, DamagedJournal, file_lock, fsync_directory, write_atomically
+from .atomic import AtomicJSONStorage, DamagedJournal, LockedJSONStorage, file_lock, fsync_directory, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,12 @@ class JournalState:
     glimmers: list[Glimmer] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     damaged: bool = False
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary files of a journal whose lock we hold were left by a writer that died mid-write."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def hash_id(raw: str) -> str:
@@ -281,8 +287,10 @@ class GlimmerStore:
         path = self._path(key)
         try:
             with file_lock(self._lock_path(key)):
-                self._quarantine_if_damaged(path)
-                db = TinyDB(path, storage=AtomicJSONStorage)
+                _remove_stale_temporaries(path)
+                document = self._quarantine_if_damaged(path)
+                # The file is read once per write: TinyDB's own re-reads are served from it.
+                db = TinyDB(path, document, storage=LockedJSONStorage)
                 try:
                     yield db
                 finally:
@@ -298,11 +306,10 @@ class GlimmerStore:
         except OSError as exc:
             raise StorageUnavailable(f"{key.file_name}: {exc.strerror or exc}") from None
 
-    def _quarantine_if_damaged(self, path: Path) -> None:
-        """Move a damaged journal aside (never delete it) and start a fresh one."""
+    def _quarantine_if_damaged(self, path: Path) -> dict[str, Any] | None:
+        """The journal's document (None if there is none); a damaged one is moved aside (never deleted) for a fresh one."""
         try:
-            AtomicJSONStorage(path).read()
-            return
+            return AtomicJSONStorage(path).read()
         except DamagedJournal as exc:
             reason = exc.reason
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
@@ -315,3 +322,4 @@ class GlimmerStore:
             fresh.table(META).upsert(Document({"quarantined": [target.name]}, doc_id=META_DOC_ID))
         finally:
             fresh.close()
+        return AtomicJSONStorage(path).read()
