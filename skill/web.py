@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 128 * 1024
 DEV_MODE_HEADER = "X-Glimmers-Unverified"
+UNSIGNED_HINT = (
+    "only Alexa can sign requests; to try the skill by hand, run a local development server "
+    "with `glimmers serve --dev`, or use `glimmers invoke` / `glimmers chat`"
+)
 
 bp = Blueprint("glimmers", __name__)
 
@@ -78,7 +82,8 @@ def alexa() -> Any:
             check_application_id(envelope, app.skill_id)
     except VerificationError as exc:
         log.warning("rejected a request: %s check failed (%s)", exc.check, exc.reason)
-        return error(400, f"request verification failed: {exc.reason}", check=exc.check)
+        extra = {"hint": UNSIGNED_HINT} if exc.check == "headers" else {}
+        return error(400, f"request verification failed: {exc.reason}", check=exc.check, **extra)
 
     try:
         request_envelope = to_request_envelope(body, envelope, app.serializer)

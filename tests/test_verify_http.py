@@ -187,3 +187,9 @@ def test_dev_mode_still_honours_a_configured_skill_id(tmp_path):
     assert client.post("/alexa", json=make_envelope()).status_code == 200
     foreign = make_envelope(skill_id="amzn1.ask.skill.someone-else")
     assert_rejected(client.post("/alexa", json=foreign), "application_id")
+
+
+def test_an_unsigned_request_is_told_how_to_try_the_skill_locally(tmp_path):
+    app = create_app({"DATA_DIR": tmp_path / "data"})
+    response = app.test_client().post("/alexa", json=make_envelope())
+    assert "glimmers serve --dev" in response.get_json()["hint"]
