@@ -19,7 +19,8 @@ class NotAnEnvelope(ValueError):
     """The JSON is not shaped like an Alexa request; the message says what is off."""
 
 
-def _get(mapping: Any, *path: str) -> Any:
+def dig(mapping: Any, *path: str) -> Any:
+    """mapping[k1][k2]..., or None where any step is missing or not an object."""
     for name in path:
         if not isinstance(mapping, dict):
             return None
@@ -56,10 +57,10 @@ def _an_id(value: Any) -> bool:
 
 def user_id_of(envelope: dict[str, Any]) -> Any:
     """The user ID the skill keys journals on: the context's user, else the session's (as the Turn reads it)."""
-    user = _get(envelope, "context", "System", "user")
+    user = dig(envelope, "context", "System", "user")
     if user is None:
-        user = _get(envelope, "session", "user")
-    return _get(user, "userId")
+        user = dig(envelope, "session", "user")
+    return dig(user, "userId")
 
 
 def check_envelope(envelope: Any) -> None:
@@ -73,7 +74,7 @@ def check_envelope(envelope: Any) -> None:
     _require(isinstance(request.get("timestamp"), str), "'request.timestamp' must be an ISO 8601 string")
     locale = request.get("locale")
     _require(locale is None or (isinstance(locale, str) and LOCALE.fullmatch(locale) is not None), "'request.locale' must be a locale such as en-US")
-    system = _get(envelope, "context", "System")
+    system = dig(envelope, "context", "System")
     _require(isinstance(system, dict), "'context.System' must be an object")
     session = envelope.get("session")
     if session is not None:
@@ -82,9 +83,9 @@ def check_envelope(envelope: Any) -> None:
         attributes = session.get("attributes")
         _require(attributes is None or isinstance(attributes, dict), "'session.attributes' must be an object")
     _require(_an_id(user_id_of(envelope)), "'context.System.user.userId' must be a non-empty string")
-    person = _get(system, "person")
+    person = dig(system, "person")
     _require(person is None or isinstance(person, dict), "'context.System.person' must be an object")
-    person_id = _get(person, "personId")
+    person_id = dig(person, "personId")
     _require(person_id is None or _an_id(person_id), "'context.System.person.personId' must be a non-empty string")
     if request["type"] == "IntentRequest":
         intent = request.get("intent")

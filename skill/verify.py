@@ -51,6 +51,8 @@ from cryptography.x509.verification import (
 )
 from cryptography.x509.verification import VerificationError as ChainError
 
+from .envelope import dig
+
 __all__ = [
     "CHECKS",
     "RequestVerifier",
@@ -436,23 +438,14 @@ def _check_timestamp(envelope: object, now: datetime) -> None:
         raise VerificationError("timestamp", "request.timestamp is in the future")
 
 
-def _dig(value: object, *keys: str) -> object:
-    """Return value[k1][k2]..., or None where any step is missing or not an object."""
-    for key in keys:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
-
-
 def check_application_id(envelope: object, skill_id: str) -> None:
     """Raise VerificationError("application_id") unless every application ID present is ours."""
     if not isinstance(envelope, dict):
         raise VerificationError("application_id", "request envelope is not an object")
     if envelope.get("session") is not None:
-        if _dig(envelope, "session", "application", "applicationId") != skill_id:
+        if dig(envelope, "session", "application", "applicationId") != skill_id:
             raise VerificationError("application_id", "session.application.applicationId does not match")
-    if _dig(envelope, "context", "System", "application", "applicationId") != skill_id:
+    if dig(envelope, "context", "System", "application", "applicationId") != skill_id:
         raise VerificationError(
             "application_id", "context.System.application.applicationId does not match"
         )
