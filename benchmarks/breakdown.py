@@ -63,8 +63,6 @@ def timed(operation: Callable[[int], object], runs: int) -> float:
 
 
 def run(quick: bool = False, tmp: Path | None = None, log=print) -> str:
-    from ask_sdk_model import RequestEnvelope
-
     from floor_app import create_floor_app
     from skill import create_app
     from skill.envelope import to_request_envelope
