@@ -99,7 +99,7 @@ def run(quick: bool = False, tmp: Path | None = None, log=print) -> str:
                     return json.dumps(envelope).encode()
 
                 bodies = [body(n) for n in range(runs + 5)]
-                models = [to_request_envelope(b, json.loads(b), state.serializer) for b in bodies]
+                models = [to_request_envelope(json.loads(b), state.serializer) for b in bodies]
                 responses = [state.skill.invoke(request_envelope=m, context=None) for m in models[:50]]
                 sample_journal = (data_dir / "journals" / JournalKey(users[0]).account_folder / "account.json").read_bytes()
                 payload = sample_journal if kind == "record" else b""
@@ -108,7 +108,7 @@ def run(quick: bool = False, tmp: Path | None = None, log=print) -> str:
                 parts = [
                     ("the floor's work: Flask routing, JSON parse, constant answer", timed(lambda n: call_wsgi(floor, bodies[n]), runs)),
                     ("envelope check + ask-sdk-core request model",
-                     timed(lambda n: to_request_envelope(bodies[n], json.loads(bodies[n]), state.serializer), runs)),
+                     timed(lambda n: to_request_envelope(json.loads(bodies[n]), state.serializer), runs)),
                     ("skill.invoke: dispatch, handler, speech, store", timed(lambda n: state.skill.invoke(request_envelope=models[n], context=None), runs)),
                 ]
                 if kind == "record":

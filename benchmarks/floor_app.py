@@ -4,7 +4,7 @@
 nothing else. Whatever rate it reaches is what waitress and Flask cost on
 their own, the ceiling for any Flask skill on the same server settings.
 
-    python benchmarks/floor_app.py --port 8090 [--threads 8]
+    python benchmarks/floor_app.py --port 8090 [--threads 8] [--workers 1]
 """
 
 from __future__ import annotations
@@ -42,15 +42,16 @@ def create_floor_app() -> Flask:
 
 
 def main() -> None:
-    import waitress
+    from skill.server import serve
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=8, help="as glimmers serve (default 8)")
+    parser.add_argument("--workers", type=int, default=1, help="as glimmers serve (default 1)")
     args = parser.parse_args()
     # The same call, with the same settings, as ``glimmers serve``.
-    waitress.serve(create_floor_app(), host=args.host, port=args.port, threads=args.threads, ident="glimmers")
+    serve(create_floor_app, args.host, args.port, threads=args.threads, workers=args.workers)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,18 @@
 """Parts 2 and 3: the production server over loopback against the floor app, and its memory.
 
-The skill runs as ``python -m skill serve --dev --threads 8`` (``glimmers
-serve --dev``: waitress, the request log on stderr, verification off); the
-floor (``floor_app.py``) runs on the same waitress call with the same
-settings, in the same run. wrk (or, without it, a Python load generator)
+The skill runs as ``python -m skill serve --dev --workers 2 --threads 4``
+(``glimmers serve --dev`` as the README suggests for a 2-core server: two
+waitress processes on one socket, the request log on stderr, verification
+off); the floor (``floor_app.py``) runs on the same ``skill.server.serve`` call
+with the same settings, in the same run. wrk (or, without it, a Python load generator)
 keeps a fixed number of keep-alive connections busy with varied bodies:
 different users of a generated store, different glimmer texts, a mix of
 RecordGlimmerIntent and ReadGlimmersIntent.
 
-Memory: a fresh server answers the mix until it has served 100,000 requests;
-its peak resident size (VmHWM in /proc/PID/status) is read along the way.
+Memory: a fresh one-process server (``--workers 1``, so that one process's
+caches see every request) answers the mix until it has served 100,000
+requests; its peak resident size (VmHWM in /proc/PID/status) is read along
+the way.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ sys.path.insert(0, str(HERE.parent))
 
 from common import REPO, TEXTS, free_port, load_request, median, ms, request_for, table  # noqa: E402
 
-THREADS = 8  # glimmers serve's default
+WORKERS = 2  # one per core, as the README suggests for a busy server
+THREADS = 4
 CONNECTIONS = 16
 USERS = 10_000
 GLIMMERS = 100_000
@@ -71,9 +75,24 @@ class Server:
                 time.sleep(0.1)
         raise RuntimeError(f"the {self.name} server did not answer within 30 s")
 
+    def processes(self) -> list[int]:
+        """The server's process and its workers."""
+        found = [self.process.pid]
+        for pid in found:
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                found.extend(int(child) for child in task.read_text().split())
+        return found
+
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+        """User and system CPU time of the server and its workers so far (a worker that exited is not counted)."""
+        total = 0
+        for pid in self.processes():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+        return total / CLK_TCK
 
     def memory(self) -> dict[str, int]:
         """VmRSS and VmHWM (peak) in bytes."""
@@ -101,16 +120,17 @@ class Server:
         self.stop()
 
 
-def skill_server(data_dir: Path, log_path: Path) -> Server:
+def skill_server(data_dir: Path, log_path: Path, workers: int = WORKERS, threads: int = THREADS) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "skill", "serve", "--dev", "--host", "127.0.0.1", "--port", str(port),
-               "--threads", str(THREADS), "--data-dir", str(data_dir)]
+               "--workers", str(workers), "--threads", str(threads), "--data-dir", str(data_dir)]
     return Server("skill", command, port, log_path)
 
 
-def floor_server(log_path: Path) -> Server:
+def floor_server(log_path: Path, workers: int = WORKERS, threads: int = THREADS) -> Server:
     port = free_port()
-    command = [sys.executable, str(HERE / "floor_app.py"), "--port", str(port), "--threads", str(THREADS)]
+    command = [sys.executable, str(HERE / "floor_app.py"), "--port", str(port), "--workers", str(workers),
+               "--threads", str(threads)]
     return Server("floor", command, port, log_path)
 
 
@@ -314,7 +334,7 @@ def run(quick: bool = False, tmp: Path | None = None, connections: int = CONNECT
             closed = f"http://127.0.0.1:{free_port()}"
             pool = work / "memory.txt"
             write_pool(pool, users, 20_000, record_share, SEED + 3, api_endpoint=closed)
-            with skill_server(data_dir, work / "memory.log") as skill:
+            with skill_server(data_dir, work / "memory.log", workers=1, threads=8) as skill:
                 served = 0
                 rate = None
                 for target in checkpoints:

@@ -31,6 +31,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(HERE.parent))
 
 from common import REPO, machine, median, table  # noqa: E402
+import http_bench  # noqa: E402
 
 PARTS = ("storage", "http", "memory", "breakdown", "verify")
 DOC = REPO / "docs" / "PERFORMANCE.md"
@@ -83,11 +84,12 @@ def http_section(results, stamp: str) -> str:
     ]
     return "\n\n".join([
         f"Measured {stamp} with {results.generator}, {results.connections} keep-alive connections, 2 load threads, "
-        f"{results.rounds} round(s) of floor then skill. The skill: `python -m skill serve --dev --threads 8` "
-        "(request verification off, the request log line on, to a file), on a store of 100,000 glimmers over "
+        f"{results.rounds} round(s) of floor then skill. The skill: `python -m skill serve --dev --workers "
+        f"{http_bench.WORKERS} --threads {http_bench.THREADS}` (waitress in {http_bench.WORKERS} processes on one "
+        "socket; request verification off, the request log line on, to a file), on a store of 100,000 glimmers over "
         "10,000 users; every request names one of those users, a different glimmer text and request ID, and no "
-        "`apiEndpoint` (no time-zone lookups). The floor: `benchmarks/floor_app.py` on the same `waitress.serve` "
-        "call and settings.",
+        "`apiEndpoint` (no time-zone lookups). The floor: `benchmarks/floor_app.py` on the same `skill.server.serve` "
+        "call with the same workers and threads. Server CPU counts the supervisor and its workers.",
         results.markdown(),
         table(["target", "measured", ""], rows, "llr"),
     ])
@@ -102,7 +104,8 @@ def memory_section(results, stamp: str) -> str:
                      f"{hwm0 / 2**20:.1f} → {hwm1 / 2**20:.1f} MiB ({growth:+.1%})",
                      verdict(growth < MEMORY_GROWTH_LIMIT)])
     return "\n\n".join([
-        f"Measured {stamp}: a fresh `serve --dev` process, the same mix, but every request names a device "
+        f"Measured {stamp}: a fresh `serve --dev --workers 1` process (one process, so that its caches see every "
+        "request), the same mix, but every request names a device "
         "(one per user, 10,000 in all) and an `apiEndpoint` on a closed loopback port, so each device's "
         "time-zone lookup fails at once and is remembered: the lookup cache (4,096 devices) fills and stays "
         "bounded. VmHWM is the peak resident set size the kernel has seen for the process.",
@@ -203,8 +206,6 @@ def main(argv: list[str] | None = None) -> int:
         say("storage: in-process latency by store size ...")
         sections["storage"] = storage_section(storage_bench.run(quick=args.quick, tmp=args.tmp, log=say), stamp)
     if "http" in parts or "memory" in parts:
-        import http_bench
-
         say("http: the server against the floor ...")
         results = http_bench.run(quick=args.quick, tmp=args.tmp, connections=args.connections,
                                  record_share=args.record_share,

@@ -16,11 +16,10 @@ log = logging.getLogger(__name__)
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app: settings from ``config``, else ``GLIMMERS_*`` variables, else defaults."""
-    from ask_sdk_core.serialize import DefaultSerializer
-
     from . import web
     from .builder import build_skill
     from .config import load_config
+    from .envelope import RequestSerializer
     from .storage import GlimmerStore
     from .turn import utc_now
     from .verify import RequestVerifier
@@ -47,7 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         log.warning("SKILL_ID is not set: requests for any Alexa skill ID are accepted (set GLIMMERS_SKILL_ID)")
     skill = build_skill(store, rng=settings["RANDOM"] or random.Random(), clock=clock)
     state = web.Glimmers(
-        skill=skill, store=store, serializer=DefaultSerializer(), verifier=verifier, skill_id=settings["SKILL_ID"]
+        skill=skill, store=store, serializer=RequestSerializer(), verifier=verifier, skill_id=settings["SKILL_ID"]
     )
     web.register(app, state)
     return app

@@ -14,6 +14,7 @@ from .config import ConfigError, load_config
 from .simulator.commands import chat, request
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+WORKER_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s"
 
 data_dir_option = click.option(
     "--data-dir",
@@ -31,16 +32,24 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Threads per worker process.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes sharing the port; on a busy server, one per CPU core.",
+)
 @data_dir_option
 @click.option("--dev", is_flag=True, help="Turn request verification off, for local testing only.")
-def serve(host: str, port: int, threads: int, data_dir: Path | None, dev: bool) -> None:
+def serve(host: str, port: int, threads: int, workers: int, data_dir: Path | None, dev: bool) -> None:
     """Serve the skill at POST /alexa with the waitress WSGI server."""
-    import waitress
-
     from . import create_app
+    from .server import WorkersUnsupported
+    from .server import serve as serve_app
 
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    # With several workers, each line says which process wrote it: "skill.web[1234]: ...".
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT if workers == 1 else WORKER_LOG_FORMAT)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     overrides: dict[str, Any] = {}
     if data_dir is not None:
@@ -60,8 +69,21 @@ def serve(host: str, port: int, threads: int, data_dir: Path | None, dev: bool) 
             err=True,
         )
     click.echo(f"Glimmer Journal on http://{host}:{port}/alexa, journals in {app.config['DATA_DIR']}", err=True)
+    def worker_app() -> Any:
+        """A worker's own app. Its warnings were logged above, once, by the app built to check the settings."""
+        logger = logging.getLogger("skill")
+        level = logger.level
+        logger.setLevel(logging.ERROR)
+        try:
+            return create_app(overrides)
+        finally:
+            logger.setLevel(level)
+
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="glimmers")
+        # One worker serves the app built above; several build their own, each in its own process.
+        serve_app((lambda: app) if workers == 1 else worker_app, host, port, threads=threads, workers=workers)
+    except WorkersUnsupported as exc:
+        raise click.ClickException(f"{exc}; serve with --workers 1") from None
     except OSError as exc:
         raise click.ClickException(
             f"cannot listen on {host}:{port} ({exc.strerror or exc}); is another server using it? Try --port."

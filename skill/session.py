@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import copy
-import json
 import random
 from pathlib import Path
 from typing import Any
 
-from ask_sdk_core.serialize import DefaultSerializer
 
 from .builder import build_skill
-from .envelope import NotAnEnvelope, to_request_envelope
+from .envelope import NotAnEnvelope, RequestSerializer, to_request_envelope
 from .speech import to_plain_text
 from .storage import GlimmerStore
 from .turn import Clock, utc_now
@@ -23,15 +21,14 @@ class LocalSkill:
     def __init__(self, data_dir: Path, rng: random.Random | None = None, clock: Clock = utc_now):
         self.store = GlimmerStore(data_dir)
         self.skill = build_skill(self.store, rng=rng, clock=clock)
-        self.serializer = DefaultSerializer()
+        self.serializer = RequestSerializer()
 
     def invoke(self, envelope: dict[str, Any], user: str | None = None) -> dict[str, Any]:
         """The response envelope for one request; ValueError if it is not a request envelope."""
         if user is not None:
             envelope = with_user(envelope, user)
-        raw = json.dumps(envelope)
         try:
-            model = to_request_envelope(raw, envelope, self.serializer)
+            model = to_request_envelope(envelope, self.serializer)
         except NotAnEnvelope as exc:
             raise ValueError(f"not an Alexa request envelope: {exc}") from None
         return self.serializer.serialize(self.skill.invoke(request_envelope=model, context=None))

@@ -7,12 +7,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from .envelope import NotAnEnvelope, parse_json, to_request_envelope
+from .envelope import NotAnEnvelope, RequestSerializer, parse_json, to_request_envelope
 from .storage import GlimmerStore, StorageUnavailable
 from .verify import RequestVerifier, VerificationError, check_application_id
 
@@ -34,7 +33,7 @@ class Glimmers:
 
     skill: CustomSkill
     store: GlimmerStore
-    serializer: DefaultSerializer
+    serializer: RequestSerializer
     verifier: RequestVerifier | None
     skill_id: str | None = None
 
@@ -85,7 +84,7 @@ def alexa() -> Any:
         return error(400, f"request verification failed: {exc.reason}", check=exc.check, **extra)
 
     try:
-        request_envelope = to_request_envelope(body, envelope, app.serializer)
+        request_envelope = to_request_envelope(envelope, app.serializer)
     except NotAnEnvelope as exc:
         return error(400, f"not an Alexa request envelope: {exc}")
     response_envelope = app.skill.invoke(request_envelope=request_envelope, context=None)

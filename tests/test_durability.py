@@ -177,15 +177,24 @@ def read_everything_over_http(server: Server, user: str) -> list[str]:
     raise AssertionError("the journal never came to an end")
 
 
-def test_many_clients_recording_through_several_server_processes_save_every_glimmer_exactly_once(tmp_path):
+@pytest.mark.parametrize(
+    "layout",
+    [
+        pytest.param((SERVERS, ("--threads", "8")), id="separate-servers"),
+        pytest.param((1, ("--workers", str(SERVERS), "--threads", "4")), id="one-server-with-workers"),
+    ],
+)
+def test_many_clients_recording_through_several_server_processes_save_every_glimmer_exactly_once(tmp_path, layout):
+    """Several ``glimmers serve`` processes on one data folder, or one with ``--workers``: the same journals."""
     data_dir = tmp_path / "data"
     shared = [(ALICE, None), (ALICE, ALICE_PARTNER), (BOB, None)]
     expected: dict[tuple[str, str | None], list[str]] = collections.defaultdict(list)
     failures: list[str] = []
     servers: list[Server] = []
+    count, options = layout
     try:
-        for _ in range(SERVERS):
-            servers.append(Server("--dev", "--data-dir", str(data_dir), "--threads", "8"))
+        for _ in range(count):
+            servers.append(Server("--dev", "--data-dir", str(data_dir), *options))
         start = threading.Barrier(CLIENTS)
         plans = []
         rng = random.Random(6)
@@ -228,7 +237,7 @@ def test_many_clients_recording_through_several_server_processes_save_every_glim
         assert_every_journal_parses(data_dir)
         assert not list(data_dir.rglob("*.tmp"))
 
-        heard = read_everything_over_http(servers[1], ALICE)
+        heard = read_everything_over_http(servers[-1], ALICE)
         assert collections.Counter(heard) == collections.Counter(expected[(ALICE, None)])
     finally:
         logs = [server.stop() for server in servers]
