@@ -127,11 +127,13 @@ def skill_server(data_dir: Path, log_path: Path, workers: int = WORKERS, threads
     return Server("skill", command, port, log_path)
 
 
-def floor_server(log_path: Path, workers: int = WORKERS, threads: int = THREADS) -> Server:
+def floor_server(log_path: Path, workers: int = WORKERS, threads: int = THREADS, durable: Path | None = None) -> Server:
     port = free_port()
     command = [sys.executable, str(HERE / "floor_app.py"), "--port", str(port), "--workers", str(workers),
                "--threads", str(threads)]
-    return Server("floor", command, port, log_path)
+    if durable is not None:
+        command += ["--durable", str(durable)]
+    return Server("durable" if durable else "floor", command, port, log_path)
 
 
 # -- request bodies -------------------------------------------------------------
@@ -244,6 +246,12 @@ def load(server: Server, pool: Path, seconds: float, mix: str, connections: int)
 
 # -- the runs ---------------------------------------------------------------------------
 
+SERVER_NAMES = {
+    "floor": "floor (Flask, parse JSON, constant answer)",
+    "durable": "durable floor (the floor + one durable 3 KB file replace per record)",
+    "skill": "Glimmer Journal `serve --dev`",
+}
+
 
 @dataclass
 class HttpResults:
@@ -254,8 +262,17 @@ class HttpResults:
     generator: str
     memory: list[tuple[int, int, int]] = field(default_factory=list)  # requests, VmRSS, VmHWM
 
-    def floor_rps(self) -> float:
-        return median([l.rps for l in self.loads if l.target == "floor"])
+    def floor_rps(self, target: str = "floor") -> float:
+        return median([l.rps for l in self.loads if l.target == target])
+
+    def durable_summary(self) -> tuple[float, float, float] | None:
+        """Median over the rounds of the durable floor: its rate ÷ the floor's, its p99, the skill's rate ÷ its rate."""
+        durables = [l for l in self.loads if l.target == "durable"]
+        if not durables:
+            return None
+        floors = [l for l in self.loads if l.target == "floor"]
+        return (median([d.rps / f.rps for d, f in zip(durables, floors)]), median([d.p99 for d in durables]),
+                median([s.rps / d.rps for s, d in zip(self.skill_mix(), durables)]))
 
     def skill_mix(self) -> list[Load]:
         return [l for l in self.loads if l.target == "skill" and l.mix == "mix"]
@@ -272,11 +289,11 @@ class HttpResults:
         rows = []
         for l in self.loads:
             rows.append([
-                "floor (Flask, parse JSON, constant answer)" if l.target == "floor" else "Glimmer Journal `serve --dev`",
+                SERVER_NAMES[l.target],
                 {"mix": f"{self.record_share:.0%} record / {1 - self.record_share:.0%} read",
                  "read": "read only", "record": "record only"}[l.mix] if l.target == "skill" else "same bodies",
                 f"{l.requests:,}", f"{l.rps:,.0f}", ms(l.p50, 1), ms(l.p90, 1), ms(l.p99, 1),
-                f"{l.rps / floor:.2f}" if l.target == "skill" else "1",
+                f"{l.rps / floor:.2f}" if l.target != "floor" else "1",
                 ms(l.cpu_per_request, 2) if l.cpu_per_request else "–", f"{l.errors}",
             ])
         header = ["server", "request bodies", "requests", "req/s", "p50 (ms)", "p90 (ms)", "p99 (ms)", "÷ floor median",
@@ -311,11 +328,13 @@ def run(quick: bool = False, tmp: Path | None = None, connections: int = CONNECT
         write_pool(pools["record"], users, 10_000, 1.0, SEED + 2)
 
         if "http" in parts:
-            with floor_server(work / "floor.log") as floor, skill_server(data_dir, work / "skill.log") as skill:
-                for server in (floor, skill):
+            with floor_server(work / "floor.log") as floor, \
+                    floor_server(work / "durable.log", durable=data_dir) as durable, \
+                    skill_server(data_dir, work / "skill.log") as skill:
+                for server in (floor, durable, skill):
                     load(server, pools["mix"], warmup, "mix", connections)
                 for n in range(rounds):
-                    for server in (floor, skill):
+                    for server in (floor, durable, skill):
                         result = load(server, pools["mix"], seconds, "mix", connections)
                         results.loads.append(result)
                         log(f"  round {n + 1}/{rounds} {server.name:5s}: {result.rps:,.0f} req/s, "

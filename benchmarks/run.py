@@ -82,6 +82,15 @@ def http_section(results, stamp: str) -> str:
          f"{rps:,.0f} ÷ {results.floor_rps():,.0f} req/s = {ratio:.2f}", verdict(ratio >= FLOOR_SHARE)],
         ["p99 latency under 50 ms (same runs)", f"{p99 * 1e3:.1f} ms", verdict(p99 < P99_LIMIT_S)],
     ]
+    durable = results.durable_summary()
+    context = []
+    if durable is not None:
+        durable_share, durable_p99, skill_share = durable
+        context = [
+            ["the durable floor's rate ÷ the floor's: the most any record that survives a crash allows", f"{durable_share:.2f}"],
+            ["the durable floor's p99", f"{durable_p99 * 1e3:.1f} ms"],
+            ["the skill's rate ÷ the durable floor's", f"{skill_share:.2f}"],
+        ]
     return "\n\n".join([
         f"Measured {stamp} with {results.generator}, {results.connections} keep-alive connections, 2 load threads, "
         f"{results.rounds} round(s) of floor then skill. The skill: `python -m skill serve --dev --workers "
@@ -89,9 +98,12 @@ def http_section(results, stamp: str) -> str:
         "socket; request verification off, the request log line on, to a file), on a store of 100,000 glimmers over "
         "10,000 users; every request names one of those users, a different glimmer text and request ID, and no "
         "`apiEndpoint` (no time-zone lookups). The floor: `benchmarks/floor_app.py` on the same `skill.server.serve` "
-        "call with the same workers and threads. Server CPU counts the supervisor and its workers.",
+        "call with the same workers and threads. The durable floor: the same app, which also replaces one "
+        "journal-sized file durably (temporary file, fsync, rename, fsync of the folder) in the sender's account "
+        "folder for every record. Server CPU counts the supervisor and its workers.",
         results.markdown(),
         table(["target", "measured", ""], rows, "llr"),
+        table(["in context (same rounds, medians)", "measured"], context, "lr") if context else "",
     ])
 
 

@@ -98,9 +98,19 @@ class JournalState:
 
 
 def _remove_stale_temporaries(path: Path) -> None:
-    """Temporary files of a journal whose lock we hold were left by a writer that died mid-write."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        stale.unlink(missing_ok=True)
+    """Temporary files of a journal whose lock we hold were left by a writer that died mid-write.
+
+    (``os.scandir`` with a name test: ``Path.glob`` costs several times as much, on every write.)
+    """
+    prefix = f".{path.name}."
+    try:
+        with os.scandir(path.parent) as entries:
+            stale = [entry.path for entry in entries if entry.name.startswith(prefix) and entry.name.endswith(".tmp")]
+    except FileNotFoundError:
+        return
+    for name in stale:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
 
 
 def hash_id(raw: str) -> str:
