@@ -33,7 +33,15 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from .storage.atomic import AtomicJSONStorage, DamagedJournal, file_lock, fsync_directory
-from .storage.store import GLIMMERS, META, META_DOC_ID, format_timestamp, hash_id, parse_timestamp
+from .storage.store import (
+    GLIMMERS,
+    META,
+    META_DOC_ID,
+    format_timestamp,
+    hash_id,
+    parse_timestamp,
+    quarantine_if_damaged,
+)
 
 log = logging.getLogger(__name__)
 
@@ -615,7 +623,7 @@ def import_journals(
             folder = data_dir / "journals" / entry.account
             path = folder / f"{entry.journal}.json"
             with file_lock(folder / ".lock"):
-                moved = _quarantine_if_damaged(data_dir, path)
+                _, moved = quarantine_if_damaged(data_dir / "quarantine", path)
                 if moved:
                     result.quarantined.append(f"journals/{entry.account}/{path.name} -> quarantine/{moved}")
                 existing = AtomicJSONStorage(path).read()
@@ -663,23 +671,6 @@ def _merge_journal(db: TinyDB, entry: ImportJournal) -> tuple[int, int]:
     if merged != current:
         meta_table.upsert(Document(merged, doc_id=META_DOC_ID))
     return len(new), len(entry.glimmers) - len(new)
-
-
-def _quarantine_if_damaged(data_dir: Path, path: Path) -> str | None:
-    """Move a damaged journal aside as the server would (never delete it); the new name, or None."""
-    try:
-        AtomicJSONStorage(path).read()
-        return None
-    except DamagedJournal as exc:
-        reason = exc.reason
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    quarantine = data_dir / "quarantine"
-    target = quarantine / f"{path.parent.name}-{path.stem}-{stamp}.json"
-    quarantine.mkdir(parents=True, exist_ok=True)
-    os.replace(path, target)
-    log.error("journal %s is damaged (%s); moved it to %s before importing", path, reason, target)
-    AtomicJSONStorage(path).write({META: {str(META_DOC_ID): {"quarantined": [target.name]}}})
-    return target.name
 
 
 # -- glimmers doctor --------------------------------------------------------

@@ -113,6 +113,28 @@ def _remove_stale_temporaries(path: Path) -> None:
             os.unlink(name)
 
 
+def quarantine_if_damaged(quarantine_dir: Path, path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """Read a journal whose lock the caller holds; a damaged one is moved aside, never deleted.
+
+    Returns the journal's document (None if there is none) and, when it was
+    damaged, the name it now has in ``quarantine_dir``. A moved journal is
+    replaced by an empty one whose meta names the quarantined file, so its
+    reader hears that earlier glimmers can't be read right now.
+    """
+    try:
+        return AtomicJSONStorage(path).read(), None
+    except DamagedJournal as exc:
+        reason = exc.reason
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    target = quarantine_dir / f"{path.parent.name}-{path.stem}-{stamp}.json"
+    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    os.replace(path, target)
+    log.error("journal %s is damaged (%s); moved it to %s", path, reason, target)
+    fresh = {META: {str(META_DOC_ID): {"quarantined": [target.name]}}}
+    AtomicJSONStorage(path).write(fresh)
+    return fresh, target.name
+
+
 def hash_id(raw: str) -> str:
     """A stable file-safe name for an Alexa ID that does not reveal it."""
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
@@ -298,7 +320,7 @@ class GlimmerStore:
         try:
             with file_lock(self._lock_path(key)):
                 _remove_stale_temporaries(path)
-                document = self._quarantine_if_damaged(path)
+                document, _ = quarantine_if_damaged(self.quarantine_dir, path)
                 # The file is read once per write: TinyDB's own re-reads are served from it.
                 db = TinyDB(path, document, storage=LockedJSONStorage)
                 try:
@@ -312,24 +334,6 @@ class GlimmerStore:
         """Quarantine a damaged journal found by a reader, under the writers' lock."""
         try:
             with file_lock(self._lock_path(key)):
-                self._quarantine_if_damaged(self._path(key))
+                quarantine_if_damaged(self.quarantine_dir, self._path(key))
         except OSError as exc:
             raise StorageUnavailable(f"{key.file_name}: {exc.strerror or exc}") from None
-
-    def _quarantine_if_damaged(self, path: Path) -> dict[str, Any] | None:
-        """The journal's document (None if there is none); a damaged one is moved aside (never deleted) for a fresh one."""
-        try:
-            return AtomicJSONStorage(path).read()
-        except DamagedJournal as exc:
-            reason = exc.reason
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        target = self.quarantine_dir / f"{path.parent.name}-{path.stem}-{stamp}.json"
-        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
-        os.replace(path, target)
-        log.error("journal %s is damaged (%s); moved it to %s", path, reason, target)
-        fresh = TinyDB(path, storage=AtomicJSONStorage)
-        try:
-            fresh.table(META).upsert(Document({"quarantined": [target.name]}, doc_id=META_DOC_ID))
-        finally:
-            fresh.close()
-        return AtomicJSONStorage(path).read()
