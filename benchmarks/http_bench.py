@@ -246,6 +246,14 @@ def load(server: Server, pool: Path, seconds: float, mix: str, connections: int)
 
 # -- the runs ---------------------------------------------------------------------------
 
+CLIENT_STEPS = (1, 4, 8)  # the mix is also run with this many clients, for the latency each load sees
+
+
+def median_load(loads: list[Load]) -> Load:
+    """The round whose rate is the median."""
+    return sorted(loads, key=lambda l: l.rps)[len(loads) // 2]
+
+
 SERVER_NAMES = {
     "floor": "floor (Flask, parse JSON, constant answer)",
     "durable": "durable floor (the floor + one durable 3 KB file replace per record)",
@@ -261,6 +269,7 @@ class HttpResults:
     record_share: float
     generator: str
     memory: list[tuple[int, int, int]] = field(default_factory=list)  # requests, VmRSS, VmHWM
+    by_clients: list[tuple[int, Load]] = field(default_factory=list)  # the mix at fewer clients
 
     def floor_rps(self, target: str = "floor") -> float:
         return median([l.rps for l in self.loads if l.target == target])
@@ -299,6 +308,10 @@ class HttpResults:
         header = ["server", "request bodies", "requests", "req/s", "p50 (ms)", "p90 (ms)", "p99 (ms)", "÷ floor median",
                   "server CPU per request (ms)", "errors"]
         return table(header, rows, "llrrrrrrrr")
+
+    def clients_markdown(self) -> str:
+        rows = [[f"{n}", f"{l.rps:,.0f}", ms(l.p50, 1), ms(l.p90, 1), ms(l.p99, 1), f"{l.errors}"] for n, l in self.by_clients]
+        return table(["concurrent clients", "req/s", "p50 (ms)", "p90 (ms)", "p99 (ms)", "errors"], rows)
 
     def memory_markdown(self) -> str:
         rows = [[f"{n:,}", f"{rss / 2**20:.1f}", f"{hwm / 2**20:.1f}"] for n, rss, hwm in self.memory]
@@ -343,6 +356,12 @@ def run(quick: bool = False, tmp: Path | None = None, connections: int = CONNECT
                     result = load(skill, pools[mix], seconds, mix, connections)
                     results.loads.append(result)
                     log(f"  {mix} only: {result.rps:,.0f} req/s, p50 {ms(result.p50, 1)} ms, p99 {ms(result.p99, 1)} ms")
+                for clients in CLIENT_STEPS:
+                    if clients < connections:
+                        result = load(skill, pools["mix"], seconds, "mix", clients)
+                        results.by_clients.append((clients, result))
+                        log(f"  mix, {clients} clients: {result.rps:,.0f} req/s, p99 {ms(result.p99, 1)} ms")
+                results.by_clients.append((connections, median_load(results.skill_mix())))
                 errors = (work / "skill.log").read_text(errors="replace").count(" ERROR ")
                 if errors:
                     log(f"  the skill logged {errors} ERROR lines; see the log")

@@ -91,9 +91,9 @@ def http_section(results, stamp: str) -> str:
             ["the durable floor's p99", f"{durable_p99 * 1e3:.1f} ms"],
             ["the skill's rate ÷ the durable floor's", f"{skill_share:.2f}"],
         ]
-    return "\n\n".join([
+    return "\n\n".join(part for part in [
         f"Measured {stamp} with {results.generator}, {results.connections} keep-alive connections, 2 load threads, "
-        f"{results.rounds} round(s) of floor then skill. The skill: `python -m skill serve --dev --workers "
+        f"{results.rounds} round(s) of floor, durable floor, then skill. The skill: `python -m skill serve --dev --workers "
         f"{http_bench.WORKERS} --threads {http_bench.THREADS}` (waitress in {http_bench.WORKERS} processes on one "
         "socket; request verification off, the request log line on, to a file), on a store of 100,000 glimmers over "
         "10,000 users; every request names one of those users, a different glimmer text and request ID, and no "
@@ -104,7 +104,10 @@ def http_section(results, stamp: str) -> str:
         results.markdown(),
         table(["target", "measured", ""], rows, "llr"),
         table(["in context (same rounds, medians)", "measured"], context, "lr") if context else "",
-    ])
+        "The skill's mix with fewer clients waiting at once (one run each; the last row is the median round "
+        "above):" if results.by_clients else "",
+        results.clients_markdown() if results.by_clients else "",
+    ] if part)
 
 
 def memory_section(results, stamp: str) -> str:
