@@ -180,7 +180,7 @@ class Load:
 
 
 def run_wrk(wrk: str, url: str, pool: Path, seconds: float, connections: int) -> dict:
-    command = [wrk, "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(LUA), url]
+    command = [wrk, f"-t{min(2, connections)}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(LUA), url]
     out = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, GLIMMERS_BENCH_POOL=str(pool)),
                          timeout=seconds + 60)
     for line in out.stdout.splitlines():
