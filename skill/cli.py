@@ -69,6 +69,7 @@ def serve(host: str, port: int, threads: int, workers: int, data_dir: Path | Non
             err=True,
         )
     click.echo(f"Glimmer Journal on http://{host}:{port}/alexa, journals in {app.config['DATA_DIR']}", err=True)
+
     def worker_app() -> Any:
         """A worker's own app. Its warnings were logged above, once, by the app built to check the settings."""
         logger = logging.getLogger("skill")

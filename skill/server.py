@@ -91,7 +91,8 @@ class Supervisor:
             for _ in range(self.workers):
                 self._start()
             log.info("%d workers of %d threads each", self.workers, self.threads)
-            while self.children:
+            # A stop (a signal, or workers that cannot start) ends the loop; ``finally`` stops the rest.
+            while self.children and not self.stopping:
                 try:
                     pid, status = os.wait()
                 except ChildProcessError:
