@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,11 @@ def serve(host: str, port: int, threads: int, workers: int, data_dir: Path | Non
         serve_app((lambda: app) if workers == 1 else worker_app, host, port, threads=threads, workers=workers)
     except WorkersUnsupported as exc:
         raise click.ClickException(f"{exc}; serve with --workers 1") from None
+    except socket.gaierror as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {host!r} is not an address of this machine ({exc.strerror or exc}); "
+            "try --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every network interface)"
+        ) from None
     except OSError as exc:
         raise click.ClickException(
             f"cannot listen on {host}:{port} ({exc.strerror or exc}); is another server using it? Try --port."

@@ -35,11 +35,14 @@ QUICK_EXITS_ALLOWED = 5
 def serve(create_app: Callable[[], WSGIApp], host: str, port: int, threads: int = 8, workers: int = 1) -> None:
     """Serve the app that ``create_app`` builds on ``host:port`` until stopped.
 
-    Raises OSError when the address cannot be listened on, and
-    ``WorkersUnsupported`` for ``workers > 1`` where processes cannot fork.
+    Raises OSError when the address cannot be listened on (``socket.gaierror``
+    when ``host`` is not an address of this machine), and ``WorkersUnsupported``
+    for ``workers > 1`` where processes cannot fork.
     """
     import waitress
 
+    # A name that is not an address here raises socket.gaierror now, not ValueError deep in waitress.
+    socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     if workers == 1:
         waitress.serve(create_app(), host=host, port=port, threads=threads, ident="glimmers")
         return

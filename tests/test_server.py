@@ -150,3 +150,15 @@ def test_workers_that_cannot_start_stop_the_supervisor_instead_of_restarting_for
     exits = [r for r in caplog.records if "exited (status 1)" in r.getMessage()]
     assert len(exits) == QUICK_EXITS_ALLOWED
     assert "so the server stops" in exits[-1].getMessage()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_host_that_is_not_an_address_here_is_explained(tmp_path, workers):
+    result = subprocess.run(
+        [GLIMMERS, "serve", "--dev", "--host", "no-such-host.invalid", "--port", str(free_port()), "--workers", workers,
+         "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 1
+    assert "'no-such-host.invalid' is not an address of this machine" in result.stderr
+    assert "--host 127.0.0.1" in result.stderr and "Traceback" not in result.stderr
