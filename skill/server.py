@@ -8,12 +8,14 @@ workers never step on each other's writes. Each worker builds its own app
 after it starts: nothing (random generators, caches, open files) is shared.
 
 The first process supervises: a worker that dies is replaced; SIGTERM or
-Ctrl-C stops every worker and then the supervisor.
+Ctrl-C stops every worker and then the supervisor. A worker (or the single
+process) that is told to stop first finishes the requests it has in hand.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import signal
@@ -30,6 +32,7 @@ BACKLOG = 1024  # waitress's default
 # A worker that dies this soon after starting, this many times in a row, is not going to get better.
 QUICK_EXIT_SECONDS = 5.0
 QUICK_EXITS_ALLOWED = 5
+DRAIN_SECONDS = 5.0  # how long a stopping worker waits for the requests in hand
 
 
 def serve(create_app: Callable[[], WSGIApp], host: str, port: int, threads: int = 8, workers: int = 1) -> None:
@@ -39,12 +42,10 @@ def serve(create_app: Callable[[], WSGIApp], host: str, port: int, threads: int 
     when ``host`` is not an address of this machine), and ``WorkersUnsupported``
     for ``workers > 1`` where processes cannot fork.
     """
-    import waitress
-
     # A name that is not an address here raises socket.gaierror now, not ValueError deep in waitress.
     socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     if workers == 1:
-        waitress.serve(create_app(), host=host, port=port, threads=threads, ident="glimmers")
+        run_waitress(create_app(), threads, host=host, port=port)
         return
     if not hasattr(os, "fork"):
         raise WorkersUnsupported("several workers need a system that can fork processes (Linux, macOS, BSD)")
@@ -53,6 +54,60 @@ def serve(create_app: Callable[[], WSGIApp], host: str, port: int, threads: int 
         Supervisor(create_app, listener, threads, workers).run()
     finally:
         listener.close()
+
+
+def run_waitress(app: WSGIApp, threads: int, **where: Any) -> None:
+    """Serve ``app`` with waitress (``where``: host and port, or sockets) until SIGTERM or Ctrl-C, then drain.
+
+    Draining: stop accepting (other workers on a shared socket carry on), let
+    every request already received finish and its answer be sent, for up to
+    ``DRAIN_SECONDS``, then close. So a restart (systemd sends SIGTERM) does
+    not cut off someone in the middle of a sentence. waitress's own ``serve``
+    would close every connection at once, answers still unsent.
+    """
+    import waitress
+    from waitress import wasyncore
+    from waitress.server import BaseWSGIServer
+
+    server = waitress.create_server(app, threads=threads, ident="glimmers", **where)
+    server.print_listen("Serving on http://{}:{}")
+    # One listener keeps its connections in ``_map``; several (a name with two addresses) share ``map``.
+    channels = server.map if hasattr(server, "map") else server._map
+    listeners = [d for d in list(channels.values()) if isinstance(d, BaseWSGIServer)]
+    stopping: list[int] = []
+
+    def on_stop(*_: Any) -> None:
+        stopping.append(1)
+        listeners[0].pull_trigger()  # wake the loop now, not at its next timeout
+
+    for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C drains too
+        signal.signal(sig, on_stop)
+    loop = functools.partial(wasyncore.loop, map=channels, use_poll=server.adj.asyncore_use_poll, count=1)
+    try:
+        while not stopping:
+            loop(timeout=server.adj.asyncore_loop_timeout)
+        for listener in listeners:
+            listener.accepting = False
+            listener.del_channel()
+            listener.socket.close()
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while _answering(channels) and time.monotonic() < deadline:
+            loop(timeout=0.05)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.task_dispatcher.shutdown()  # as waitress's own run() ends: stop the threads,
+        wasyncore.close_all(channels)  # then close every connection
+
+
+def _answering(channels: dict[Any, Any]) -> bool:
+    """Whether any connection has a request being read or served, or an answer not yet sent."""
+    return any(
+        getattr(channel, "request", None) is not None
+        or getattr(channel, "requests", None)
+        or getattr(channel, "total_outbufs_len", 0)
+        for channel in list(channels.values())
+    )
 
 
 class WorkersUnsupported(RuntimeError):
@@ -136,10 +191,8 @@ class Supervisor:
                 # Ctrl-C reaches the whole process group; the supervisor answers it for everyone.
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 for sig in (signal.SIGTERM, signal.SIGHUP):
-                    signal.signal(sig, signal.SIG_DFL)
-                import waitress
-
-                waitress.serve(self.create_app(), sockets=[self.listener], threads=self.threads, ident="glimmers")
+                    signal.signal(sig, signal.SIG_DFL)  # until the app serves: then SIGTERM drains (run_waitress)
+                run_waitress(self.create_app(), self.threads, sockets=[self.listener])
                 code = 0
             except BaseException:  # never return into the supervisor's code
                 log.exception("worker %d failed", os.getpid())
@@ -151,6 +204,9 @@ class Supervisor:
 
     def _stop(self, *_: Any) -> None:
         self.stopping = True
+        # The workers close their copies as they start draining; once this one is closed too, new
+        # connections are refused at once instead of waiting in the backlog to be reset at the end.
+        self.listener.close()
         for pid in list(self.children):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)

@@ -162,3 +162,36 @@ def test_a_host_that_is_not_an_address_here_is_explained(tmp_path, workers):
     assert result.returncode == 1
     assert "'no-such-host.invalid' is not an address of this machine" in result.stderr
     assert "--host 127.0.0.1" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_stopping_server_refuses_new_connections_but_answers_the_request_in_hand(tmp_path, alexa_api, workers):
+    """SIGTERM (a restart) mid-request: the person still hears their answer; nobody new gets in."""
+    device = f"amzn1.ask.device.SLOWSETTINGS{workers}"
+    alexa_api.behaviour[device] = "slow"  # the time-zone lookup takes the skill's whole 0.8 s timeout
+    server = Server("--dev", "--data-dir", str(tmp_path), "--workers", workers)
+    answer: dict[str, object] = {}
+
+    def ask() -> None:
+        try:
+            answer["reply"] = server.post(load_request("read_glimmers", device=device, user=USER))
+        except OSError as exc:
+            answer["reply"] = exc
+
+    asking = threading.Thread(target=ask)
+    try:
+        status, _, _ = server.post(load_request("record_glimmer", glimmer="rain on the window", user=USER))
+        assert status == 200  # something to read back, which speaks of days and so asks for the time zone
+        asking.start()
+        wait_for(lambda: any(seen == device for seen, _ in alexa_api.requests))  # the request is in hand
+        server.process.terminate()
+        time.sleep(0.2)
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", server.port), timeout=2).close()
+        asking.join(timeout=15)
+        status, body, _ = answer["reply"]
+        assert status == 200 and speech_of(body), body
+        assert server.process.wait(timeout=15) == 0
+    finally:
+        log = server.stop()
+    assert "Traceback" not in log
