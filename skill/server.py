@@ -42,9 +42,10 @@ def serve(create_app: Callable[[], WSGIApp], host: str, port: int, threads: int 
     when ``host`` is not an address of this machine), and ``WorkersUnsupported``
     for ``workers > 1`` where processes cannot fork.
     """
-    # A name that is not an address here raises socket.gaierror now, not ValueError deep in waitress.
-    socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     if workers == 1:
+        # A name that is not an address here raises socket.gaierror now, not ValueError deep in waitress
+        # (``listen`` below raises it by itself).
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
         run_waitress(create_app(), threads, host=host, port=port)
         return
     if not hasattr(os, "fork"):
