@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import http.server
 import json
-import os
 import threading
 import urllib.error
 from collections.abc import Callable, Iterator
@@ -43,10 +42,8 @@ SECRET = "glimmer-secret-text"
 AMAZON_CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-7.pem"
 
 
-def shared_dir() -> Path:
-    """Return the shared/ directory beside the repository, or GLIMMERS_SHARED_DIR."""
-    override = os.environ.get("GLIMMERS_SHARED_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "shared"
+# Amazon's real 2019 echo-api certificate chain (public), kept with the tests.
+AMAZON_CHAIN = Path(__file__).resolve().parent / "fixtures" / "echo-api-cert-7.pem"
 
 
 def make_envelope(
@@ -716,10 +713,7 @@ def test_concurrent_requests_share_the_verifier_safely(pki, make_verifier):
 
 @pytest.fixture(scope="module")
 def amazon_chain_pem() -> bytes:
-    path = shared_dir() / "fixtures" / "echo-api-cert-7.pem"
-    if not path.is_file():
-        pytest.fail(f"missing fixture {path}; set GLIMMERS_SHARED_DIR to the shared/ directory")
-    return path.read_bytes()
+    return AMAZON_CHAIN.read_bytes()
 
 
 def test_real_amazon_chain_is_trusted_by_certifi_while_valid(amazon_chain_pem):
