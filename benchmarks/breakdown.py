@@ -101,7 +101,7 @@ def run(quick: bool = False, tmp: Path | None = None, log=print) -> str:
                 bodies = [body(n) for n in range(runs + 5)]
                 models = [to_request_envelope(json.loads(b), state.serializer) for b in bodies]
                 responses = [state.skill.invoke(request_envelope=m, context=None) for m in models[:50]]
-                sample_journal = (data_dir / "journals" / JournalKey(users[0]).account_folder / "account.json").read_bytes()
+                sample_journal = (data_dir / "journals" / JournalKey(users[0]).ref.account / "account.json").read_bytes()
                 payload = sample_journal if kind == "record" else b""
 
                 whole = timed(lambda n: call_wsgi(app, bodies[n]), runs)
@@ -117,7 +117,7 @@ def run(quick: bool = False, tmp: Path | None = None, log=print) -> str:
                     moment = datetime.now(timezone.utc)
                     parts.append(("  of which store.add (lock, read, TinyDB insert, atomic write)",
                                   timed(lambda n: state.store.add(JournalKey(rng.choice(users)), "a glimmer", "en-US", moment), runs)))
-                    folders = [data_dir / "journals" / JournalKey(u).account_folder for u in users]
+                    folders = [data_dir / "journals" / JournalKey(u).ref.account for u in users]
                     parts.append((f"    of which the file system: the same atomic write ({len(payload):,} B: create, write, "
                                   "fsync, rename, fsync folder) into a random journal's folder",
                                   timed(lambda n: write_atomically(rng.choice(folders) / "scratch.json", payload), runs)))

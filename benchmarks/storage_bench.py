@@ -117,9 +117,10 @@ class StoreUnderTest:
 
     def __init__(self, data_dir: Path, users: list[str], samples: int, rng: random.Random):
         from skill.session import LocalSkill
+        from skill.storage import TinyDBStore
 
         record_template, read_template = load_request("record_glimmer"), load_request("read_glimmers")
-        self.local = LocalSkill(data_dir, rng=random.Random(1))
+        self.local = LocalSkill(TinyDBStore(data_dir), rng=random.Random(1))
         self.plan = []
         for n in range(samples + WARMUP):
             user = rng.choice(users)
@@ -177,7 +178,7 @@ def measure_baseline(
     from tinydb import Query, TinyDB
 
     from skill.storage import hash_id
-    from skill.storage.store import format_timestamp, new_glimmer_id
+    from skill.storage.contract import format_timestamp, new_glimmer_id
     from skill.turn import utc_now
 
     owner_field = Query().user

@@ -15,12 +15,15 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the Flask app: settings from ``config``, else ``GLIMMERS_*`` variables, else defaults."""
+    """Build the Flask app: settings from ``config``, else ``GLIMMERS_*`` variables, else defaults.
+
+    Raises ``ConfigError`` for a setting it cannot use and ``StorageUnavailable``
+    when the journals cannot be reached; both say what to check.
+    """
     from . import web
     from .builder import build_skill
-    from .config import load_config
+    from .config import load_config, open_configured_store
     from .envelope import RequestSerializer
-    from .storage import GlimmerStore
     from .turn import utc_now
     from .verify import RequestVerifier
 
@@ -28,7 +31,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(settings)
     clock = settings["CLOCK"] or utc_now
-    store = GlimmerStore(settings["DATA_DIR"])
+    store = open_configured_store(settings)
+    # Creates or upgrades a database's schema; StorageUnavailable says what to check.
+    store.open()
     verifier = None
     if settings["VERIFY_REQUESTS"]:
         verifier = RequestVerifier(

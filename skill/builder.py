@@ -28,12 +28,12 @@ from .handlers.recall import ReadGlimmersHandler, ReadMoreHandler
 from .handlers.record import RecordGlimmerHandler
 from .handlers.suggest import BeAGlimmerHandler, SuggestAnotherHandler, SuggestGlimmerHandler
 from .device_time import TimeZoneLookup
-from .storage import GlimmerStore
+from .storage import JournalStore
 from .turn import Clock, TurnInterceptor, utc_now
 
 
 def build_skill(
-    store: GlimmerStore,
+    store: JournalStore,
     rng: random.Random | None = None,
     clock: Clock = utc_now,
     zones: TimeZoneLookup | None = None,

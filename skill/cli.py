@@ -11,18 +11,13 @@ from typing import Any
 
 import click
 
-from .config import ConfigError, load_config
+from .config import ConfigError
+from .storage import JournalStore, StorageUnavailable
+from .options import open_store_or_exit, settings_or_exit, storage_options, storage_overrides
 from .simulator.commands import chat, request
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 WORKER_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s"
-
-data_dir_option = click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where journals live (default: GLIMMERS_DATA_DIR, else your per-user data folder).",
-)
-
 
 @click.group()
 @click.version_option(package_name="glimmer-journal")
@@ -41,9 +36,11 @@ def main() -> None:
     type=click.IntRange(1, 64),
     help="Worker processes sharing the port; on a busy server, one per CPU core.",
 )
-@data_dir_option
+@storage_options
 @click.option("--dev", is_flag=True, help="Turn request verification off, for local testing only.")
-def serve(host: str, port: int, threads: int, workers: int, data_dir: Path | None, dev: bool) -> None:
+def serve(
+    host: str, port: int, threads: int, workers: int, data_dir: Path | None, database_url: str | None, dev: bool
+) -> None:
     """Serve the skill at POST /alexa with the waitress WSGI server."""
     from . import create_app
     from .server import WorkersUnsupported
@@ -52,14 +49,12 @@ def serve(host: str, port: int, threads: int, workers: int, data_dir: Path | Non
     # With several workers, each line says which process wrote it: "skill.web[1234]: ...".
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT if workers == 1 else WORKER_LOG_FORMAT)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    overrides: dict[str, Any] = {}
-    if data_dir is not None:
-        overrides["DATA_DIR"] = data_dir
+    overrides = storage_overrides(data_dir, database_url)
     if dev:
         overrides["VERIFY_REQUESTS"] = False
     try:
         app = create_app(overrides)
-    except ConfigError as exc:
+    except (ConfigError, StorageUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
     if not app.config["VERIFY_REQUESTS"]:
         click.secho(
@@ -69,7 +64,8 @@ def serve(host: str, port: int, threads: int, workers: int, data_dir: Path | Non
             bold=True,
             err=True,
         )
-    click.echo(f"Glimmer Journal on http://{host}:{port}/alexa, journals in {app.config['DATA_DIR']}", err=True)
+    where = app.extensions["glimmers"].store.description
+    click.echo(f"Glimmer Journal on http://{host}:{port}/alexa, journals in {where}", err=True)
 
     def worker_app() -> Any:
         """A worker's own app. Its warnings were logged above, once, by the app built to check the settings."""
@@ -100,9 +96,9 @@ def serve(host: str, port: int, threads: int, workers: int, data_dir: Path | Non
 @main.command()
 @click.argument("file", type=click.File("rb"))
 @click.option("--user", help="Send the request as this Alexa user ID instead of the one in FILE.")
-@data_dir_option
+@storage_options
 @click.option("--speech", "speech_only", is_flag=True, help="Print only what Alexa would say, as plain text.")
-def invoke(file: Any, user: str | None, data_dir: Path | None, speech_only: bool) -> None:
+def invoke(file: Any, user: str | None, data_dir: Path | None, database_url: str | None, speech_only: bool) -> None:
     """Run one Alexa request envelope (FILE, or - for stdin) through the skill, locally.
 
     No HTTP and no signature check: this is for trying the skill with the
@@ -112,16 +108,13 @@ def invoke(file: Any, user: str | None, data_dir: Path | None, speech_only: bool
     from .session import LocalSkill
 
     logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
-    try:
-        settings = load_config({"DATA_DIR": data_dir} if data_dir else None)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    store = open_store_or_exit(data_dir, database_url)
     raw = file.read()
     try:
         envelope = parse_json(raw)
     except ValueError:
         raise click.ClickException(f"{file.name} is not JSON; give a file holding an Alexa request envelope") from None
-    local = LocalSkill(settings["DATA_DIR"])
+    local = LocalSkill(store)
     try:
         response = local.invoke(envelope, user=user)
     except ValueError as exc:
@@ -135,13 +128,13 @@ def invoke(file: Any, user: str | None, data_dir: Path | None, speech_only: bool
 # -- operator tools: users / export / import / doctor -----------------------
 
 
-def _operator_data_dir(data_dir: Path | None) -> Path:
-    """The data folder an operator command works on, as ``serve`` would find it."""
+def _operator_store(data_dir: Path | None, database_url: str | None, must_exist: bool = True) -> JournalStore:
+    """The store an operator command works on, as ``serve`` would find it."""
     logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
-    try:
-        return load_config({"DATA_DIR": data_dir} if data_dir else None)["DATA_DIR"]
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    settings = settings_or_exit(storage_overrides(data_dir, database_url))
+    if must_exist and not settings["DATABASE_URL"] and not Path(settings["DATA_DIR"]).is_dir():
+        raise click.ClickException(f"no journals at {settings['DATA_DIR']}; is --data-dir right?")
+    return open_store_or_exit(data_dir, database_url)
 
 
 def _operator_failure(exc: Exception) -> click.ClickException:
@@ -155,17 +148,19 @@ def _operator_failure(exc: Exception) -> click.ClickException:
 
 
 @main.command()
-@data_dir_option
+@storage_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def users(data_dir: Path | None, as_json: bool) -> None:
+def users(data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
     """List journals by hashed account ID, with glimmer counts and first and last dates (UTC)."""
     from .operator import OperatorError, stderr_progress, summarise_journals, users_report, users_table
 
-    folder = _operator_data_dir(data_dir)
+    store = _operator_store(data_dir, database_url)
     try:
-        summaries = summarise_journals(folder, stderr_progress)
-    except (OperatorError, OSError) as exc:
+        summaries = summarise_journals(store, stderr_progress)
+    except (OperatorError, OSError, StorageUnavailable) as exc:
         raise _operator_failure(exc) from None
+    finally:
+        store.close()
     if as_json:
         click.echo(json.dumps(users_report(summaries), indent=2))
     else:
@@ -190,23 +185,31 @@ def users(data_dir: Path | None, as_json: bool) -> None:
     help="Write to this file (atomically, readable only by you) instead of stdout.",
 )
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@data_dir_option
+@storage_options
 def export(
-    user_id: str | None, export_all: bool, fmt: str, output: Path | None, force: bool, data_dir: Path | None
+    user_id: str | None,
+    export_all: bool,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    data_dir: Path | None,
+    database_url: str | None,
 ) -> None:
     """Export one user's journals (--user ID) or everyone's (--all) as JSON, CSV or Markdown."""
     from .operator import OperatorError, export_journals, journals_to_export, output_stream, stderr_progress
 
     if (user_id is None) == (not export_all):
         raise click.UsageError("give either --user ID or --all (exactly one)")
-    folder = _operator_data_dir(data_dir)
+    store = _operator_store(data_dir, database_url)
     target = None if output is None or str(output) == "-" else output
     try:
-        journals = journals_to_export(folder, user_id)
+        refs = journals_to_export(store, user_id)
         with output_stream(target, force=force) as stream:
-            result = export_journals(journals, stream, fmt, progress=stderr_progress)
-    except (OperatorError, OSError) as exc:
+            result = export_journals(store, refs, stream, fmt, progress=stderr_progress)
+    except (OperatorError, OSError, StorageUnavailable) as exc:
         raise _operator_failure(exc) from None
+    finally:
+        store.close()
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(result.describe(target), err=True)
@@ -214,41 +217,47 @@ def export(
 
 @main.command("import")
 @click.argument("file", type=click.File("rb"))
-@data_dir_option
-def import_(file: Any, data_dir: Path | None) -> None:
+@storage_options
+def import_(file: Any, data_dir: Path | None, database_url: str | None) -> None:
     """Import a JSON export (FILE, or - for stdin); glimmers a journal already has are skipped.
 
     Safe while the server runs, and safe to run again after an interruption.
     """
     from .operator import OperatorError, import_journals, parse_export, stderr_progress
 
-    folder = _operator_data_dir(data_dir)
     source = str(getattr(file, "name", "-"))
     source = "stdin" if source in ("-", "<stdin>") else source
     try:
         journals = parse_export(file.read(), source)
-        folder.mkdir(parents=True, exist_ok=True)
-        result = import_journals(folder, journals, stderr_progress)
-    except (OperatorError, OSError) as exc:
+    except OperatorError as exc:
         raise _operator_failure(exc) from None
+    store = _operator_store(data_dir, database_url, must_exist=False)
+    try:
+        result = import_journals(store, journals, stderr_progress)
+    except (OperatorError, OSError, StorageUnavailable) as exc:
+        raise _operator_failure(exc) from None
+    finally:
+        store.close()
     for moved in result.quarantined:
         click.echo(f"moved damaged journal {moved} before importing into it")
-    click.echo(result.describe(folder))
+    click.echo(result.describe(store.description))
 
 
 @main.command()
-@data_dir_option
+@storage_options
 @click.option("--fix", is_flag=True, help="Remove stale temporary files left by killed writers (never journal data).")
-def doctor(data_dir: Path | None, fix: bool) -> None:
+def doctor(data_dir: Path | None, database_url: str | None, fix: bool) -> None:
     """Check every journal, leftover temporary files and the quarantine; exit 1 if anything needs attention."""
-    from .operator import OperatorError, doctor_text, examine_store, stderr_progress
+    from .operator import doctor_text
 
-    folder = _operator_data_dir(data_dir)
+    store = _operator_store(data_dir, database_url)
     try:
-        report = examine_store(folder, fix=fix, progress=stderr_progress)
-    except (OperatorError, OSError) as exc:
+        report = store.check(fix=fix)
+    except (OSError, StorageUnavailable) as exc:
         raise _operator_failure(exc) from None
-    click.echo(doctor_text(report, folder))
+    finally:
+        store.close()
+    click.echo(doctor_text(report, store.description))
     if not report.healthy:
         click.get_current_context().exit(1)
 

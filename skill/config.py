@@ -13,6 +13,7 @@ ENV_PREFIX = "GLIMMERS_"
 # Settings that may come from the environment, with how to read them.
 FROM_ENVIRONMENT = {
     "DATA_DIR": str,
+    "DATABASE_URL": str,
     "SKILL_ID": str,
     "VERIFY_REQUESTS": "bool",
     "TRUST_ROOTS_PEM": str,
@@ -20,6 +21,7 @@ FROM_ENVIRONMENT = {
 # Code-only settings (tests and embedders): CERT_FETCHER, CLOCK, RANDOM.
 DEFAULTS: dict[str, Any] = {
     "DATA_DIR": None,
+    "DATABASE_URL": None,
     "SKILL_ID": None,
     "VERIFY_REQUESTS": True,
     "TRUST_ROOTS_PEM": None,
@@ -51,6 +53,13 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("glimmers", appauthor=False))
 
 
+def open_configured_store(config: Mapping[str, Any]) -> Any:
+    """The storage engine the settings choose (not yet opened): PostgreSQL with DATABASE_URL, else TinyDB in DATA_DIR."""
+    from .storage import open_store
+
+    return open_store(config["DATA_DIR"], config["DATABASE_URL"])
+
+
 def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Merge defaults, the environment and ``overrides`` (in that order) and check the result."""
     environ = os.environ if environ is None else environ
@@ -62,6 +71,13 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     config.update(overrides or {})
     config["VERIFY_REQUESTS"] = parse_bool("VERIFY_REQUESTS", config["VERIFY_REQUESTS"])
     config["DATA_DIR"] = Path(config["DATA_DIR"]).expanduser() if config["DATA_DIR"] else default_data_dir()
+    url = str(config["DATABASE_URL"] or "").strip()
+    if url and not url.startswith(("postgresql://", "postgres://")) and "=" not in url:
+        raise ConfigError(
+            f"DATABASE_URL must be a PostgreSQL URL such as postgresql://glimmers@db.example.org/glimmers "
+            f"(got something else); for example {ENV_PREFIX}DATABASE_URL=postgresql://user:password@host/dbname"
+        )
+    config["DATABASE_URL"] = url or None
     config["SKILL_ID"] = (str(config["SKILL_ID"]).strip() or None) if config["SKILL_ID"] else None
     roots = config["TRUST_ROOTS_PEM"]
     if roots and not Path(roots).is_file():

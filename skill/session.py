@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import copy
 import random
-from pathlib import Path
 from typing import Any
-
 
 from .builder import build_skill
 from .envelope import NotAnEnvelope, RequestSerializer, to_request_envelope
 from .speech import to_plain_text
-from .storage import GlimmerStore
+from .storage import JournalStore
 from .turn import Clock, utc_now
 
 
 class LocalSkill:
-    """The skill on a data folder, taking and returning envelopes as plain JSON values."""
+    """The skill on a store, taking and returning envelopes as plain JSON values."""
 
-    def __init__(self, data_dir: Path, rng: random.Random | None = None, clock: Clock = utc_now):
-        self.store = GlimmerStore(data_dir)
+    def __init__(self, store: JournalStore, rng: random.Random | None = None, clock: Clock = utc_now):
+        self.store = store
         self.skill = build_skill(self.store, rng=rng, clock=clock)
         self.serializer = RequestSerializer()
 

@@ -70,6 +70,12 @@ class Turn:
         return handler_input.attributes_manager.request_attributes[REQUEST_ATTRIBUTE]
 
     @property
+    def request_id(self) -> str | None:
+        """Alexa's ID for this request: the same when a request is delivered again."""
+        request_id = getattr(self.handler_input.request_envelope.request, "request_id", None)
+        return request_id if isinstance(request_id, str) and request_id else None
+
+    @property
     def question(self) -> str | None:
         """The yes/no question the previous response asked, if any."""
         question = self.previous.get("question")

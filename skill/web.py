@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .envelope import NotAnEnvelope, RequestSerializer, parse_json, to_request_envelope
-from .storage import GlimmerStore, StorageUnavailable
+from .storage import JournalStore, StorageUnavailable
 from .verify import RequestVerifier, VerificationError, check_application_id
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ class Glimmers:
     """What the routes need, built once by ``create_app``."""
 
     skill: CustomSkill
-    store: GlimmerStore
+    store: JournalStore
     serializer: RequestSerializer
     verifier: RequestVerifier | None
     skill_id: str | None = None
@@ -93,12 +93,12 @@ def alexa() -> Any:
 
 @bp.get("/healthz")
 def healthz() -> Any:
-    """200 when the data folder can be written and read back, 503 otherwise."""
+    """200 when the journals can be written and read back, 503 otherwise."""
     try:
-        glimmers().store.check_writable()
+        glimmers().store.check_available()
     except StorageUnavailable as exc:
         log.error("health check failed: %s", exc)
-        return error(503, "the data folder cannot be written", status="unavailable")
+        return error(503, "the journals cannot be written right now; the log says why", status="unavailable")
     return jsonify({"status": "ok"})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import uuid
 import json
 import random
 from datetime import datetime, timedelta, timezone
@@ -48,9 +49,13 @@ def load_request(name: str, **changes: Any) -> dict[str, Any]:
     ``glimmer=`` / ``category=`` set that slot's value, ``user=`` the user ID,
     ``person=`` a recognised person's ID, ``new=`` whether the session is new,
     ``attributes=`` the session attributes, ``device=`` the device ID,
-    ``timestamp=`` the request time.
+    ``timestamp=`` the request time, ``request_id=`` the request ID (by
+    default each loaded request gets its own, as every request from Alexa
+    does: the skill saves a request delivered twice only once).
     """
     envelope = json.loads((REQUESTS / f"{name}.json").read_text())
+    request_id = changes.pop("request_id", None)
+    envelope["request"]["requestId"] = request_id or f"{envelope['request']['requestId']}.{uuid.uuid4().hex[:12]}"
     envelope["context"]["System"]["apiEndpoint"] = alexa_api_url()
     for slot_name in ("glimmer", "category"):
         if slot_name in changes:

@@ -23,7 +23,7 @@ from skill.simulator.commands import chat, request
 from skill.simulator.device_settings import DeviceSettingsServer
 from skill.simulator.envelopes import SAMPLE_USER_ID
 from skill.simulator.model import load_model
-from skill.storage import GlimmerStore, JournalKey
+from skill.storage import TinyDBStore, JournalKey
 
 GLIMMERS = str(Path(sys.executable).parent / "glimmers")
 SCRIPTS = Path(__file__).parent / "scripts"
@@ -100,7 +100,7 @@ def _json_blocks(transcript: str, marker: str) -> list[str]:
 
 
 def journal(data_dir: Path, user: str = SAMPLE_USER_ID) -> list[str]:
-    return [g.text for g in GlimmerStore(data_dir).glimmers(JournalKey(user))]
+    return [g.text for g in TinyDBStore(data_dir).glimmers(JournalKey(user))]
 
 
 def free_port() -> int:
@@ -267,7 +267,7 @@ def test_user_and_person_reach_the_skill(data_dir):
     assert system["user"]["userId"] == "amzn1.ask.account.OTHER"
     assert system["person"]["personId"] == person
     assert journal(data_dir) == []
-    assert GlimmerStore(data_dir).glimmers(JournalKey("amzn1.ask.account.OTHER", person))
+    assert TinyDBStore(data_dir).glimmers(JournalKey("amzn1.ask.account.OTHER", person))
 
 
 def test_the_time_zone_reaches_the_skill_through_the_settings_api(data_dir):

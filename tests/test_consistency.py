@@ -20,7 +20,7 @@ from conftest import REQUESTS, load_request
 from skill.builder import build_skill
 from skill.handlers.builtin import FallbackHandler, OtherRequestHandler
 from skill.speech import load_catalogue
-from skill.storage import GlimmerStore
+from skill.storage import TinyDBStore
 from skill.turn import TurnInterceptor, utc_now
 
 PACKAGE = Path(skill.__file__).parent
@@ -53,7 +53,7 @@ def test_models_ship_inside_the_package():
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_intent_in_every_model_has_its_own_handler(tmp_path, locale):
-    skill_ = build_skill(GlimmerStore(tmp_path))
+    skill_ = build_skill(TinyDBStore(tmp_path))
     for intent in model_intents(locale):
         envelope = load_request("help")
         envelope["request"]["intent"] = {"name": intent, "confirmationStatus": "NONE", "slots": {}}

@@ -31,7 +31,7 @@ import pytest
 from conftest import load_request
 from servers import Server
 from skill.speech import to_plain_text
-from skill.storage import GlimmerStore, JournalKey, hash_id
+from skill.storage import TinyDBStore, JournalKey, hash_id
 
 ALICE = "amzn1.ask.account.ALICE"
 ALICE_PARTNER = "amzn1.ask.person.ALICE-PARTNER"
@@ -70,9 +70,9 @@ WRITER = textwrap.dedent(
     """
     import sys
     from datetime import datetime, timezone
-    from skill.storage import GlimmerStore, JournalKey
+    from skill.storage import TinyDBStore, JournalKey
 
-    store = GlimmerStore(sys.argv[1])
+    store = TinyDBStore(sys.argv[1])
     round_ = int(sys.argv[2])
     keys = [JournalKey(*k.split("|")) for k in sys.argv[3:]]
     print("ready", flush=True)
@@ -95,7 +95,7 @@ def test_a_writer_killed_at_random_moments_never_loses_an_acknowledged_glimmer_n
     seed = int(os.environ.get("GLIMMERS_CRASH_SEED") or random.SystemRandom().randrange(2**32))
     rng = random.Random(seed)
     data_dir = tmp_path / "data"
-    store = GlimmerStore(data_dir)
+    store = TinyDBStore(data_dir)
     acked: dict[str, int] = {}  # text -> journal index
     in_flight: dict[str, int] = {}  # per round, the one glimmer that may be saved without an acknowledgement
     acks_per_round = []
@@ -130,7 +130,7 @@ def test_a_writer_killed_at_random_moments_never_loses_an_acknowledged_glimmer_n
 
         assert_every_journal_parses(data_dir, where)
         names = {p.name for p in journal_files(data_dir)}
-        assert names <= {k.file_name for k in CRASH_KEYS}, where + f"unexpected journal files {names}"
+        assert names <= {k.ref.journal + ".json" for k in CRASH_KEYS}, where + f"unexpected journal files {names}"
         for index, key in enumerate(CRASH_KEYS):
             page = store.page(key, 1)
             assert not page.damaged, where
@@ -229,7 +229,7 @@ def test_many_clients_recording_through_several_server_processes_save_every_glim
             client.join(timeout=60)
         assert not failures, failures[:10]
 
-        store = GlimmerStore(data_dir)
+        store = TinyDBStore(data_dir)
         for (user, person), texts in expected.items():
             saved = collections.Counter(g.text for g in store.glimmers(JournalKey(user, person)))
             assert saved == collections.Counter(texts), (user, person)
@@ -457,7 +457,7 @@ def test_a_full_or_read_only_data_folder_answers_couldnt_save_turns_healthz_503_
         assert server.get("/healthz")[0] == 200
         status, body, _ = server.post(load_request("record_glimmer", glimmer="the thaw", user=ALICE))
         assert status == 200 and "the thaw" in speech_of(body)
-        texts = [g.text for g in GlimmerStore(seen).glimmers(JournalKey(ALICE))]
+        texts = [g.text for g in TinyDBStore(seen).glimmers(JournalKey(ALICE))]
         assert texts == ["the first snow", "the thaw"]
         assert_every_journal_parses(seen)
     finally:

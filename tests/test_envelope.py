@@ -19,11 +19,17 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from hypothesis import given, strategies as st
 
-from conftest import REQUESTS, load_request
+import conftest
+from conftest import REQUESTS
 from skill.envelope import NotAnEnvelope, RequestSerializer, parse_json, to_request_envelope
 from test_hostile import hostile_settings, mutated_envelopes
 
 FIXTURES = sorted(p.stem for p in REQUESTS.glob("*.json"))
+
+
+def load_request(name: str, **changes):
+    """A fixture as it is on disk, request ID included, so two loads give equal models."""
+    return conftest.load_request(name, request_id="amzn1.echo-api.request.fixed", **changes)
 
 
 def sdk_model(envelope: dict) -> RequestEnvelope:
@@ -49,7 +55,8 @@ def test_every_sample_request_gets_the_model_the_sdk_builds(name):
 @hostile_settings(150)
 @given(envelope=mutated_envelopes())
 def test_mutated_envelopes_get_the_model_or_the_failure_the_sdk_gives(envelope):
-    assert outcome(RequestSerializer().from_parsed, envelope) == outcome(sdk_model, envelope)
+    # Compared by their printed form: a NaN somewhere in the envelope is never equal to itself.
+    assert repr(outcome(RequestSerializer().from_parsed, envelope)) == repr(outcome(sdk_model, envelope))
 
 
 TIMESTAMPS = [

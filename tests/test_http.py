@@ -7,7 +7,7 @@ import logging
 
 from conftest import load_request
 from skill import create_app
-from skill.storage import GlimmerStore, StorageUnavailable
+from skill.storage import TinyDBStore, StorageUnavailable
 
 
 def test_healthz_is_ok_when_the_data_folder_is_writable(client, data_dir):
@@ -91,7 +91,7 @@ def test_exception_in_a_handler_is_a_kind_apology_and_a_log_line_with_the_reques
     def broken(*args, **kwargs):
         raise RuntimeError("the glimmer text would be here")
 
-    monkeypatch.setattr(GlimmerStore, "page", broken)
+    monkeypatch.setattr(TinyDBStore, "page", broken)
     envelope = load_request("read_glimmers")
     with caplog.at_level(logging.INFO):
         response = client.post("/alexa", json=envelope)
@@ -107,7 +107,7 @@ def test_a_full_or_read_only_store_answers_couldnt_save(client, monkeypatch):
     def full(*args, **kwargs):
         raise StorageUnavailable("No space left on device")
 
-    monkeypatch.setattr(GlimmerStore, "add", full)
+    monkeypatch.setattr(TinyDBStore, "add", full)
     response = client.post("/alexa", json=load_request("record_glimmer"))
     assert response.status_code == 200
     assert "couldn't save that just now" in response.get_json()["response"]["outputSpeech"]["ssml"]

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from skill.cli import main
 from skill.operator import generate_store, generated_user_id, import_journals, parse_export
-from skill.storage import GlimmerStore, JournalKey, hash_id
+from skill.storage import TinyDBStore, JournalKey, hash_id
 
 GLIMMERS = Path(sys.executable).parent / "glimmers"
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
@@ -39,7 +39,7 @@ def glimmers(*args: str, stdin: bytes | str | None = None):
 def household(tmp_path) -> Path:
     """Alice (account and her household member Carol's journal) and Bob, with awkward text and meta."""
     data = tmp_path / "data"
-    store = GlimmerStore(data)
+    store = TinyDBStore(data)
     store.add(ALICE, "the smell of rain", "en-US", NOW - timedelta(days=2))
     store.add(ALICE, AWKWARD, "en-GB", NOW - timedelta(days=1))
     store.add(ALICE, "a kind word, unexpected", "en-US", NOW)
@@ -67,7 +67,7 @@ def test_users_lists_every_journal_with_its_count_and_first_and_last_dates(house
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["account", "journal", "glimmers", "first", "noted", "last", "noted"]
     rows = {tuple(line.split()[:2]): line.split()[2:] for line in lines[1:-1]}
-    alice, bob = ALICE.account_folder, BOB.account_folder
+    alice, bob = ALICE.ref.account, BOB.ref.account
     assert rows[(alice, "account")] == ["3", "2026-11-28", "2026-11-30"]
     assert rows[(alice, "person-" + hash_id("amzn1.ask.person.CAROL"))] == ["1", "2026-11-25", "2026-11-25"]
     assert rows[(bob, "account")] == ["2", "2026-11-20", "2026-11-27"]
@@ -80,9 +80,9 @@ def test_users_json_gives_counts_and_full_timestamps(household):
     result = glimmers("users", "--json", "--data-dir", str(household))
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    bob = next(j for j in report["journals"] if j["account"] == BOB.account_folder)
+    bob = next(j for j in report["journals"] if j["account"] == BOB.ref.account)
     assert bob == {
-        "account": BOB.account_folder,
+        "account": BOB.ref.account,
         "journal": "account",
         "glimmers": 2,
         "first_noted": "2026-11-20T12:00:00.000000Z",
@@ -94,10 +94,10 @@ def test_users_json_gives_counts_and_full_timestamps(household):
 
 
 def test_users_marks_a_damaged_journal_instead_of_failing(household):
-    (household / "journals" / BOB.account_folder / "account.json").write_text('{"glimmers": {"1": {')
+    (household / "journals" / BOB.ref.account / "account.json").write_text('{"glimmers": {"1": {')
     result = glimmers("users", "--data-dir", str(household))
     assert result.exit_code == 0
-    [bob_line] = [line for line in result.stdout.splitlines() if line.startswith(BOB.account_folder)]
+    [bob_line] = [line for line in result.stdout.splitlines() if line.startswith(BOB.ref.account)]
     assert "damaged" in bob_line and "glimmers doctor" in bob_line
 
 
@@ -118,9 +118,9 @@ def test_json_export_holds_each_journals_raw_records_and_meta(household):
     document = json.loads(result.stdout)
     assert document["format"] == "glimmer-journal-export" and document["version"] == 1
     assert datetime.fromisoformat(document["exported_at"])
-    alice = next(j for j in document["journals"] if (j["account"], j["journal"]) == (ALICE.account_folder, "account"))
+    alice = next(j for j in document["journals"] if (j["account"], j["journal"]) == (ALICE.ref.account, "account"))
     assert alice["meta"] == {"recent_suggestions": ["nature-sky"]}
-    stored = journal_documents(household)[f"journals/{ALICE.account_folder}/account.json"]["glimmers"]
+    stored = journal_documents(household)[f"journals/{ALICE.ref.account}/account.json"]["glimmers"]
     assert alice["glimmers"] == sorted(stored.values(), key=lambda r: r["created_at"])
     assert alice["glimmers"][1]["text"] == AWKWARD
     assert "exported 6 glimmers from 3 journals" in result.stderr
@@ -133,7 +133,7 @@ def test_csv_export_is_one_properly_quoted_row_per_glimmer(household):
     assert rows[0] == ["account", "journal", "id", "created_at", "locale", "text"]
     assert len(rows) == 7
     [awkward] = [row for row in rows if row[5] == AWKWARD]
-    assert awkward[:2] == [ALICE.account_folder, "account"] and awkward[3:5] == ["2026-11-29T12:00:00.000000Z", "en-GB"]
+    assert awkward[:2] == [ALICE.ref.account, "account"] and awkward[3:5] == ["2026-11-29T12:00:00.000000Z", "en-GB"]
     assert '"she said ""hello, stranger""\nand waved' in result.stdout
 
 
@@ -141,8 +141,8 @@ def test_markdown_export_is_a_readable_document_with_dates_as_headings(household
     result = glimmers("export", "--user", ALICE.user_id, "--format", "markdown", "--data-dir", str(household))
     assert result.exit_code == 0
     text = result.stdout
-    assert f"## Account {ALICE.account_folder}, account journal" in text
-    assert f"## Account {ALICE.account_folder}, journal of person-{hash_id('amzn1.ask.person.CAROL')}" in text
+    assert f"## Account {ALICE.ref.account}, account journal" in text
+    assert f"## Account {ALICE.ref.account}, journal of person-{hash_id('amzn1.ask.person.CAROL')}" in text
     assert "### Saturday, 28 November 2026\n\n- 12:00 the smell of rain\n" in text
     awkward_as_markdown = '- 12:00 she said "hello, stranger"\n  and waved, café ☕ — 雨の匂い\n'
     assert "### Sunday, 29 November 2026\n\n" + awkward_as_markdown in text
@@ -154,7 +154,7 @@ def test_markdown_export_shows_text_as_written_not_as_formatting(household):
 
 
 def test_export_survives_text_with_a_lone_surrogate_and_json_keeps_it_exactly(household):
-    journal = household / "journals" / BOB.account_folder / "account.json"
+    journal = household / "journals" / BOB.ref.account / "account.json"
     document = json.loads(journal.read_text())
     document["glimmers"]["1"]["text"] = "half an emoji \ud83d here"
     journal.write_text(json.dumps(document))  # ASCII-escaped, as JSON allows
@@ -170,8 +170,8 @@ def test_export_user_exports_only_that_accounts_journals(household):
     assert result.exit_code == 0
     journals = exported_journals(result.stdout)
     assert {(j["account"], j["journal"]) for j in journals} == {
-        (ALICE.account_folder, "account"),
-        (ALICE.account_folder, "person-" + hash_id("amzn1.ask.person.CAROL")),
+        (ALICE.ref.account, "account"),
+        (ALICE.ref.account, "person-" + hash_id("amzn1.ask.person.CAROL")),
     }
     assert "first coffee" not in result.stdout
 
@@ -217,8 +217,8 @@ def test_export_then_import_into_an_empty_data_dir_then_export_gives_identical_j
     assert "imported 6 glimmers into 3 journals (3 new)" in result.stdout and "skipped 0" in result.stdout
     second = glimmers("export", "--all", "--data-dir", str(restored))
     assert exported_journals(second.stdout) == exported_journals(first.stdout)
-    assert GlimmerStore(restored).recent_suggestions(ALICE) == ["nature-sky"]
-    assert [g.text for g in GlimmerStore(restored).glimmers(ALICE)][1] == AWKWARD
+    assert TinyDBStore(restored).meta(ALICE)["recent_suggestions"] == ["nature-sky"]
+    assert [g.text for g in TinyDBStore(restored).glimmers(ALICE)][1] == AWKWARD
 
 
 def test_importing_the_same_export_twice_skips_every_glimmer_already_there(household, tmp_path):
@@ -234,7 +234,7 @@ def test_importing_the_same_export_twice_skips_every_glimmer_already_there(house
 def test_import_adds_only_the_glimmers_a_journal_is_missing(household, tmp_path):
     backup = glimmers("export", "--user", BOB.user_id, "--data-dir", str(household)).stdout
     target = tmp_path / "target"
-    store = GlimmerStore(target)
+    store = TinyDBStore(target)
     store.add(BOB, "noted after the backup", "en-AU", NOW)
     result = glimmers("import", "-", "--data-dir", str(target), stdin=backup)
     assert result.exit_code == 0
@@ -251,7 +251,7 @@ def _export_with(change) -> str:
         "exported_at": "2026-11-30T12:00:00.000000Z",
         "journals": [
             {
-                "account": ALICE.account_folder,
+                "account": ALICE.ref.account,
                 "journal": "account",
                 "meta": {},
                 "glimmers": [
@@ -275,13 +275,13 @@ NOT_AN_EXPORT = {
     "date that is not ISO": _export_with(lambda d: d["journals"][0]["glimmers"][0].update(created_at="yesterday")),
     # A bad record late in the file must stop the import before the first journal is written.
     "bad second journal": _export_with(
-        lambda d: d["journals"].append({"account": BOB.account_folder, "journal": "account", "glimmers": [{"id": 1}]})
+        lambda d: d["journals"].append({"account": BOB.ref.account, "journal": "account", "glimmers": [{"id": 1}]})
     ),
 }
 
 
 def test_a_glimmer_without_a_locale_is_kept_by_export_and_import_but_doctor_flags_it(household, tmp_path):
-    journal = household / "journals" / BOB.account_folder / "account.json"
+    journal = household / "journals" / BOB.ref.account / "account.json"
     document = json.loads(journal.read_text())
     del document["glimmers"]["1"]["locale"]  # as an older or hand-edited journal might hold
     journal.write_text(json.dumps(document))
@@ -309,18 +309,18 @@ def test_a_file_that_is_not_a_valid_export_exits_2_and_writes_nothing(tmp_path, 
 
 def test_import_moves_a_damaged_journal_to_quarantine_and_restores_into_a_fresh_one(household, tmp_path):
     backup = glimmers("export", "--user", BOB.user_id, "--data-dir", str(household)).stdout
-    journal = household / "journals" / BOB.account_folder / "account.json"
+    journal = household / "journals" / BOB.ref.account / "account.json"
     journal.write_text('{"glimmers": {"1": {"id": "x", "te')
     result = glimmers("import", "-", "--data-dir", str(household), stdin=backup)
     assert result.exit_code == 0 and "imported 2 glimmers" in result.stdout
     [quarantined] = (household / "quarantine").iterdir()
     assert quarantined.read_text() == '{"glimmers": {"1": {"id": "x", "te'
-    assert [g.text for g in GlimmerStore(household).glimmers(BOB)] == ["first coffee", "*bold* [link](x) <b>"]
+    assert [g.text for g in TinyDBStore(household).glimmers(BOB)] == ["first coffee", "*bold* [link](x) <b>"]
 
 
 def test_import_quarantines_a_journal_with_unreadable_records_and_restores_into_a_fresh_one(household):
     backup = glimmers("export", "--user", BOB.user_id, "--data-dir", str(household)).stdout
-    journal = household / "journals" / BOB.account_folder / "account.json"
+    journal = household / "journals" / BOB.ref.account / "account.json"
     journal.write_text(json.dumps({"glimmers": {"1": 42}}))
     result = glimmers("import", "-", "--data-dir", str(household), stdin=backup)
     assert result.exit_code == 0 and "Traceback" not in result.output
@@ -332,7 +332,7 @@ def test_import_quarantines_a_journal_with_unreadable_records_and_restores_into_
 
 def test_import_while_the_server_writes_the_same_journal_loses_nothing(tmp_path):
     data = tmp_path / "data"
-    store = GlimmerStore(data)
+    store = TinyDBStore(data)
     batches = [
         [{"id": f"import-{b}-{n}", "text": f"restored {b}.{n}", "created_at": "2026-01-01T00:00:00Z", "locale": "en-US"}
          for n in range(5)]
@@ -352,7 +352,7 @@ def test_import_while_the_server_writes_the_same_journal_loses_nothing(tmp_path)
     server = threading.Thread(target=serve)
     server.start()
     for journal in journals:
-        import_journals(data, journal)
+        import_journals(TinyDBStore(data), journal)
     server.join()
     texts = {g.text for g in store.glimmers(ALICE)}
     assert len(texts) == 80 + 25 * 5
@@ -369,16 +369,16 @@ def test_doctor_is_happy_with_a_healthy_store(household):
 
 
 def test_doctor_fails_on_a_truncated_journal_and_names_it(household):
-    journal = household / "journals" / BOB.account_folder / "account.json"
+    journal = household / "journals" / BOB.ref.account / "account.json"
     journal.write_bytes(journal.read_bytes()[:-30])
     result = glimmers("doctor", "--data-dir", str(household))
     assert result.exit_code == 1
-    assert f"problem: journals/{BOB.account_folder}/account.json: cannot be read: not valid JSON" in result.stdout
+    assert f"problem: journals/{BOB.ref.account}/account.json: cannot be read: not valid JSON" in result.stdout
     assert "summary: 1 problem found" in result.stdout
 
 
 def test_doctor_fails_on_records_missing_fields_with_bad_dates_or_duplicate_ids(household):
-    journal = household / "journals" / BOB.account_folder / "account.json"
+    journal = household / "journals" / BOB.ref.account / "account.json"
     document = json.loads(journal.read_text())
     first = document["glimmers"]["1"]
     document["glimmers"]["3"] = dict(first)  # same id again
@@ -394,9 +394,9 @@ def test_doctor_fails_on_records_missing_fields_with_bad_dates_or_duplicate_ids(
 
 
 def test_doctor_lists_quarantined_files(household):
-    journal = household / "journals" / BOB.account_folder / "account.json"
+    journal = household / "journals" / BOB.ref.account / "account.json"
     journal.write_text("{damaged")
-    GlimmerStore(household).page(BOB, 5)  # the server finds it and moves it aside
+    TinyDBStore(household).page(BOB, 5)  # the server finds it and moves it aside
     result = glimmers("doctor", "--data-dir", str(household))
     assert result.exit_code == 1
     [moved] = (household / "quarantine").iterdir()
@@ -404,7 +404,7 @@ def test_doctor_lists_quarantined_files(household):
 
 
 def test_doctor_reports_a_stale_temp_file_and_fix_removes_only_it(household):
-    folder = household / "journals" / ALICE.account_folder
+    folder = household / "journals" / ALICE.ref.account
     stale = folder / ".account.json.4242.deadbeef.tmp"
     stale.write_text('{"glimmers": {"1": {')
     old = time.time() - 300
@@ -415,20 +415,20 @@ def test_doctor_reports_a_stale_temp_file_and_fix_removes_only_it(household):
 
     result = glimmers("doctor", "--data-dir", str(household))
     assert result.exit_code == 1
-    assert f"journals/{ALICE.account_folder}/{stale.name}: temporary file left by a killed writer 5 minutes ago" in (
+    assert f"journals/{ALICE.ref.account}/{stale.name}: temporary file left by a killed writer 5 minutes ago" in (
         result.stdout
     )
     assert fresh.name not in result.stdout
 
     fixed = glimmers("doctor", "--fix", "--data-dir", str(household))
     assert fixed.exit_code == 0, fixed.output
-    assert f"removed: journals/{ALICE.account_folder}/{stale.name}" in fixed.stdout
+    assert f"removed: journals/{ALICE.ref.account}/{stale.name}" in fixed.stdout
     assert not stale.exists() and fresh.exists()
     assert journal_documents(household) == before
 
 
 def test_doctor_fix_never_touches_damaged_journals(household):
-    journal = household / "journals" / BOB.account_folder / "account.json"
+    journal = household / "journals" / BOB.ref.account / "account.json"
     journal.write_text("{damaged")
     result = glimmers("doctor", "--fix", "--data-dir", str(household))
     assert result.exit_code == 1 and journal.read_text() == "{damaged"
@@ -440,7 +440,7 @@ def test_doctor_fix_never_touches_damaged_journals(household):
 def test_operator_commands_never_log_glimmer_text(household, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
     backup = glimmers("export", "--all", "--data-dir", str(household)).stdout
-    (household / "journals" / BOB.account_folder / "account.json").write_text("{damaged")
+    (household / "journals" / BOB.ref.account / "account.json").write_text("{damaged")
     glimmers("import", "-", "--data-dir", str(household), stdin=backup)
     glimmers("users", "--data-dir", str(household))
     glimmers("doctor", "--data-dir", str(household))
@@ -476,9 +476,9 @@ def test_a_generated_store_is_deterministic_and_readable_by_the_server(tmp_path)
     generate_store(second, users=5, glimmers_per_user=20, seed=9)
     assert journal_documents(first) == journal_documents(second)
     assert user_ids[2] == generated_user_id(9, 2)
-    read_back = GlimmerStore(first).glimmers(JournalKey(user_ids[2]))
+    read_back = TinyDBStore(first).glimmers(JournalKey(user_ids[2]))
     assert len(read_back) == 20 and all(g.created_at.year == 2025 for g in read_back)
-    assert GlimmerStore(first).recent_suggestions(JournalKey(user_ids[0])) == ["nature-sky"]
+    assert TinyDBStore(first).meta(JournalKey(user_ids[0]))["recent_suggestions"] == ["nature-sky"]
     with pytest.raises(FileExistsError):
         generate_store(first, users=1, glimmers_per_user=1)
 

@@ -21,7 +21,7 @@ import pytest
 from conftest import load_request
 from servers import GLIMMERS, Server, free_port
 from skill.server import QUICK_EXITS_ALLOWED, Supervisor, listen
-from skill.storage import GlimmerStore, JournalKey
+from skill.storage import TinyDBStore, JournalKey
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="--workers needs fork")
 
@@ -73,7 +73,7 @@ def test_workers_share_the_port_and_every_glimmer_is_saved_once(tmp_path):
         for client in clients:
             client.join(timeout=60)
         assert not failures
-        saved = [g.text for g in GlimmerStore(tmp_path).glimmers(JournalKey(USER, None))]
+        saved = [g.text for g in TinyDBStore(tmp_path).glimmers(JournalKey(USER, None))]
         assert sorted(saved) == sorted(f"moment c{n} k{k}" for n in range(8) for k in range(10))
     finally:
         log = server.stop()

@@ -11,18 +11,18 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from skill.storage import GlimmerStore, JournalKey, StorageUnavailable
+from skill.storage import TinyDBStore, JournalKey, StorageUnavailable
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 ALICE = JournalKey("amzn1.ask.account.ALICE")
 
 
 @pytest.fixture
-def journal_store(tmp_path) -> GlimmerStore:
-    return GlimmerStore(tmp_path / "data")
+def journal_store(tmp_path) -> TinyDBStore:
+    return TinyDBStore(tmp_path / "data")
 
 
-def journal_files(store: GlimmerStore):
+def journal_files(store: TinyDBStore):
     return sorted(p for p in store.journals_dir.rglob("*.json"))
 
 
@@ -54,7 +54,7 @@ def test_page_is_newest_first_and_continues_from_a_cursor(journal_store):
     first = journal_store.page(ALICE, 3)
     assert [g.text for g in first.glimmers] == ["moment 6", "moment 5", "moment 4"] and first.has_more
     last = first.glimmers[-1]
-    second = journal_store.page(ALICE, 3, (last.to_record()["created_at"], last.id))
+    second = journal_store.page(ALICE, 3, first.next_cursor)
     assert [g.text for g in second.glimmers] == ["moment 3", "moment 2", "moment 1"] and second.has_more
 
 
@@ -79,8 +79,8 @@ def test_concurrent_processes_writing_one_journal_lose_nothing(journal_store):
         """
         import sys
         from datetime import datetime, timezone
-        from skill.storage import GlimmerStore, JournalKey
-        store = GlimmerStore(sys.argv[1])
+        from skill.storage import TinyDBStore, JournalKey
+        store = TinyDBStore(sys.argv[1])
         for n in range(40):
             store.add(JournalKey("amzn1.ask.account.ALICE"), f"process {sys.argv[2]} moment {n}", "en-US",
                       datetime.now(timezone.utc))
@@ -139,7 +139,7 @@ def test_damaged_journal_is_reported_to_the_user_on_read_back(alexa, store, data
 
 
 def test_an_unwritable_data_folder_raises_storage_unavailable_and_keeps_what_was_saved(tmp_path):
-    store = GlimmerStore(tmp_path / "data")
+    store = TinyDBStore(tmp_path / "data")
     store.add(ALICE, "kept safe", "en-US", NOW)
     [path] = journal_files(store)
     before = path.read_bytes()

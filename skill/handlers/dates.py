@@ -9,7 +9,7 @@ from ask_sdk_model import Intent, IntentConfirmationStatus, Response, Slot, Slot
 from ask_sdk_model.dialog import ElicitSlotDirective
 
 from ..periods import Period, parse_amazon_date, toward_the_past
-from ..storage import GlimmerStore
+from ..storage import JournalStore
 from ..turn import Turn
 from .recall import read_page
 
@@ -46,7 +46,7 @@ def ask_for_date(turn: Turn, intent_name: str, not_understood: bool) -> Response
 class GlimmersByDateHandler(AbstractRequestHandler):
     """Reads the glimmers from a day, week, weekend, month or year, in the person's time zone."""
 
-    def __init__(self, store: GlimmerStore):
+    def __init__(self, store: JournalStore):
         self.store = store
 
     def can_handle(self, handler_input: HandlerInput) -> bool:

@@ -10,7 +10,7 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Intent, IntentConfirmationStatus, Response
 from ask_sdk_model.dialog import ConfirmIntentDirective
 
-from ..storage import GlimmerStore, StorageUnavailable
+from ..storage import JournalStore, StorageUnavailable
 from ..turn import Turn
 from .record import spoken_form
 
@@ -41,7 +41,7 @@ def _done(turn: Turn, speech: str) -> Response:
     return turn.reply(turn.speech.join(speech, turn.speech.say("WHAT_NEXT")), reprompt=turn.speech.say("WHAT_NEXT_REPROMPT"))
 
 
-def delete_last(turn: Turn, store: GlimmerStore, confirmed: bool) -> Response:
+def delete_last(turn: Turn, store: JournalStore, confirmed: bool) -> Response:
     """Delete the glimmer that was read back, if the person said yes; keep everything otherwise."""
     say = turn.speech.say
     glimmer_id = turn.previous.get("delete_id")
@@ -56,7 +56,7 @@ def delete_last(turn: Turn, store: GlimmerStore, confirmed: bool) -> Response:
     return _done(turn, say("DELETED_LAST"))
 
 
-def delete_all(turn: Turn, store: GlimmerStore, confirmed: bool) -> Response:
+def delete_all(turn: Turn, store: JournalStore, confirmed: bool) -> Response:
     """Delete the whole journal, if the person said yes; keep everything otherwise."""
     say = turn.speech.say
     if not confirmed:
@@ -73,7 +73,7 @@ def delete_all(turn: Turn, store: GlimmerStore, confirmed: bool) -> Response:
 class DeleteLastGlimmerHandler(AbstractRequestHandler):
     """Reads the last glimmer back and asks before deleting it."""
 
-    def __init__(self, store: GlimmerStore):
+    def __init__(self, store: JournalStore):
         self.store = store
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -106,7 +106,7 @@ class DeleteLastGlimmerHandler(AbstractRequestHandler):
 class DeleteAllGlimmersHandler(AbstractRequestHandler):
     """Says how many glimmers there are and needs an explicit yes before deleting them all."""
 
-    def __init__(self, store: GlimmerStore):
+    def __init__(self, store: JournalStore):
         self.store = store
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -119,7 +119,7 @@ class DeleteAllGlimmersHandler(AbstractRequestHandler):
             return delete_all(turn, self.store, confirmed=status == "CONFIRMED")
         say = turn.speech.say
         try:
-            count = len(self.store.glimmers(turn.key))
+            count = self.store.count(turn.key)
         except StorageUnavailable as exc:
             log.warning("could not read a journal to delete: %s", exc)
             return _done(turn, say("READ_FAILED"))
@@ -137,7 +137,7 @@ class DeleteAllGlimmersHandler(AbstractRequestHandler):
 class DeletionAnswerHandler(AbstractRequestHandler):
     """A plain "yes" or "no" to a deletion question (when Alexa sends it as its own intent)."""
 
-    def __init__(self, store: GlimmerStore):
+    def __init__(self, store: JournalStore):
         self.store = store
 
     def can_handle(self, handler_input: HandlerInput) -> bool:

@@ -9,7 +9,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from ..storage import GlimmerStore, hash_id
+from ..storage import JournalStore, hash_id
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ class SkillDisabledHandler(AbstractRequestHandler):
     data, so journals kept under the old ID could never be reached again.
     """
 
-    def __init__(self, store: GlimmerStore):
+    def __init__(self, store: JournalStore):
         self.store = store
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -36,7 +36,7 @@ class SkillDisabledHandler(AbstractRequestHandler):
         account = hash_id(user_id)[:12]
         if status == "NOT_PERSISTED":
             removed = self.store.delete_account(user_id)
-            log.info("skill disabled without persistence: deleted %d journal files of account %s", removed, account)
+            log.info("skill disabled without persistence: deleted %d journal(s) of account %s", removed, account)
         else:
             log.info("skill disabled with persistence (%s): kept the journals of account %s", status, account)
         return handler_input.response_builder.response

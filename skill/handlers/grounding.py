@@ -11,7 +11,7 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from ..speech import Ssml, pause
-from ..storage import GlimmerStore, StorageUnavailable
+from ..storage import JournalStore, StorageUnavailable
 from ..turn import Turn
 from .record import spoken_form
 
@@ -30,7 +30,7 @@ def slowly(speech: str) -> Ssml:
 class GroundingHandler(AbstractRequestHandler):
     """Reads one to three of the person's own glimmers at random, slowly, then invites noticing now."""
 
-    def __init__(self, store: GlimmerStore, rng: random.Random):
+    def __init__(self, store: JournalStore, rng: random.Random):
         self.store = store
         self.rng = rng
 
@@ -41,12 +41,12 @@ class GroundingHandler(AbstractRequestHandler):
         turn = Turn.of(handler_input)
         say, speech = turn.speech.say, turn.speech
         try:
-            glimmers = self.store.glimmers(turn.key)
+            total = self.store.count(turn.key)
+            chosen = self.store.sample(turn.key, self.rng.randint(1, min(MAX_REMEMBERED, total)), self.rng) if total else []
         except StorageUnavailable as exc:
             log.warning("could not read a journal for grounding: %s", exc)
-            glimmers = []
-        if glimmers:
-            chosen = self.rng.sample(glimmers, k=self.rng.randint(1, min(MAX_REMEMBERED, len(glimmers))))
+            chosen = []
+        if chosen:
             items, lines = [], []
             for glimmer in chosen:
                 when = speech.when(glimmer.created_at, turn.now, turn.zone)

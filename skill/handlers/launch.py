@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from ..storage import GlimmerStore, StorageUnavailable
+from ..storage import JournalStore, StorageUnavailable
 from ..turn import Turn
 from .progress import streak
 
 log = logging.getLogger(__name__)
 
+# "Today so far" reaches a little past now, so a glimmer stamped by a clock slightly ahead still counts.
+LATER = timedelta(days=1)
+
 
 class LaunchHandler(AbstractRequestHandler):
     """Greets a newcomer with what glimmers are, a returning person with today's count."""
 
-    def __init__(self, store: GlimmerStore):
+    def __init__(self, store: JournalStore):
         self.store = store
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -30,7 +33,9 @@ class LaunchHandler(AbstractRequestHandler):
         turn = Turn.of(handler_input)
         say = turn.speech.say
         try:
-            glimmers = self.store.glimmers(turn.key)
+            noted = self.store.days_noted(turn.key, turn.zone)
+            local_midnight = datetime.combine(turn.today, time(), turn.zone)
+            today = self.store.count(turn.key, (local_midnight, turn.now + LATER)) if turn.today in noted else 0
         except StorageUnavailable as exc:
             log.warning("could not read the journal to greet: %s", exc)
             return turn.reply(
@@ -38,11 +43,9 @@ class LaunchHandler(AbstractRequestHandler):
                 reprompt=say("LAUNCH_REPROMPT"),
             )
         hello = say("GREET_PERSON", name=turn.name_tag()) if turn.key.person_id else ""
-        if not glimmers:
+        if not noted:
             return turn.reply(turn.speech.join(hello, say("WELCOME_NEW")), reprompt=say("LAUNCH_REPROMPT"))
-        local_midnight = datetime.combine(turn.today, time(), turn.zone)
-        today = sum(1 for g in glimmers if g.created_at >= local_midnight)
-        days, noticed_today = streak(glimmers, turn.zone, turn.today)
+        days, noticed_today = streak(noted, turn.today)
         # Progress is mentioned only when it is good news; a broken streak is never brought up.
         progress = say("LAUNCH_STREAK", count=days) if noticed_today and days >= 2 else ""
         if today:

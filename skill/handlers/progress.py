@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta, tzinfo
+from datetime import date, timedelta
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from ..storage import Glimmer, GlimmerStore, StorageUnavailable
+from ..storage import JournalStore, StorageUnavailable
 from ..turn import Turn
 from .dates import period_asked_for
 
@@ -20,12 +20,11 @@ COUNT_INTENT = "CountGlimmersIntent"
 STREAK_INTENT = "StreakIntent"
 
 
-def streak(glimmers: list[Glimmer], zone: tzinfo, today: date) -> tuple[int, bool]:
+def streak(days: set[date], today: date) -> tuple[int, bool]:
     """Consecutive local days with a glimmer, ending today or yesterday; and whether today counts.
 
     A streak that reached yesterday is still alive: today is not over yet.
     """
-    days = {g.created_at.astimezone(zone).date() for g in glimmers}
     noticed_today = today in days
     day = today if noticed_today else today - timedelta(days=1)
     count = 0
@@ -48,7 +47,7 @@ def _answer(turn: Turn, speech: str, card: tuple[str, str]) -> Response:
 class CountGlimmersHandler(AbstractRequestHandler):
     """How many glimmers, in all or in a period."""
 
-    def __init__(self, store: GlimmerStore):
+    def __init__(self, store: JournalStore):
         self.store = store
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -57,29 +56,27 @@ class CountGlimmersHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn.of(handler_input)
         say, text = turn.speech.say, turn.speech.text
+        period, _ = period_asked_for(turn)
+        title = text("CARD_COUNT_TITLE")
         try:
-            glimmers = self.store.glimmers(turn.key)
+            total = self.store.count(turn.key)
+            count = self.store.count(turn.key, period.bounds(turn.zone)) if period is not None and total else 0
         except StorageUnavailable as exc:
             log.warning("could not count a journal: %s", exc)
             return turn.reply(say("READ_FAILED"), end=True)
-        period, _ = period_asked_for(turn)
-        title = text("CARD_COUNT_TITLE")
         if period is None:
-            count = len(glimmers)
-            speech = say("COUNT_TOTAL", count=count) if count else say("COUNT_NONE")
-            return _answer(turn, speech, (title, text("CARD_COUNT_ALL", count=count)))
-        start, end = period.bounds(turn.zone)
-        count = sum(1 for g in glimmers if start <= g.created_at < end)
+            speech = say("COUNT_TOTAL", count=total) if total else say("COUNT_NONE")
+            return _answer(turn, speech, (title, text("CARD_COUNT_ALL", count=total)))
         words = turn.speech.period(period, turn.today)
         speech = say("COUNT_PERIOD", count=count, period=words) if count else say("COUNT_PERIOD_NONE", period=words)
-        lines = [text("CARD_COUNT_PERIOD", count=count, period=words), text("CARD_COUNT_ALL", count=len(glimmers))]
+        lines = [text("CARD_COUNT_PERIOD", count=count, period=words), text("CARD_COUNT_ALL", count=total)]
         return _answer(turn, speech, (title, "\n".join(lines)))
 
 
 class StreakHandler(AbstractRequestHandler):
     """Consecutive days with a glimmer, told encouragingly, never as a failure."""
 
-    def __init__(self, store: GlimmerStore):
+    def __init__(self, store: JournalStore):
         self.store = store
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -89,11 +86,11 @@ class StreakHandler(AbstractRequestHandler):
         turn = Turn.of(handler_input)
         say = turn.speech.say
         try:
-            glimmers = self.store.glimmers(turn.key)
+            noted = self.store.days_noted(turn.key, turn.zone)
         except StorageUnavailable as exc:
             log.warning("could not read a journal for a streak: %s", exc)
             return turn.reply(say("READ_FAILED"), end=True)
-        days, today = streak(glimmers, turn.zone, turn.today)
+        days, today = streak(noted, turn.today)
         if days == 0:
             speech = say("STREAK_NONE")
         elif today:

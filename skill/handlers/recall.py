@@ -12,8 +12,8 @@ from ask_sdk_model import Response
 
 from ..periods import PERIOD_KINDS, Period
 from ..speech import pause
-from ..storage import GlimmerStore, StorageUnavailable
-from ..storage.store import format_timestamp
+from ..storage import JournalStore, StorageUnavailable
+from ..storage.contract import encode_cursor
 from ..turn import Turn
 from .record import spoken_form
 
@@ -33,7 +33,7 @@ def _capitalised(words: str) -> str:
 
 
 def read_page(
-    turn: Turn, store: GlimmerStore, before: tuple[str, str] | None, period: Period | None = None
+    turn: Turn, store: JournalStore, before: str | None, period: Period | None = None
 ) -> Response:
     """Read the next few glimmers older than ``before`` (newest first), within ``period``, and offer more."""
     say = turn.speech.say
@@ -56,12 +56,12 @@ def read_page(
         return _finish(turn, say("READ_DONE"), card=None)
 
     items, lines, used = [], [], 0
-    has_more = page.has_more
+    cursor = page.next_cursor
     for index, glimmer in enumerate(page.glimmers):
         when = _capitalised(turn.speech.when(glimmer.created_at, turn.now, turn.zone))
         item = say("READ_ITEM", when=when, glimmer=spoken_form(glimmer.text))
         if items and used + len(item) > PAGE_SPEECH_BUDGET:
-            has_more = True
+            cursor = encode_cursor(last)
             break
         items.append(item)
         lines.append(turn.speech.text("CARD_READ_ITEM", when=when, glimmer=glimmer.text))
@@ -76,8 +76,7 @@ def read_page(
         intro = say("READ_INTRO", count=len(items))
     body = f" {pause(400)} ".join(items)
     card = (turn.speech.text("CARD_READ_TITLE"), "\n".join(lines))
-    if has_more:
-        cursor = [format_timestamp(last.created_at), last.id]
+    if cursor is not None:
         return turn.reply(
             turn.speech.join(damaged, intro, body, pause(300), say("READ_MORE_QUESTION")),
             reprompt=say("READ_MORE_REPROMPT"),
@@ -116,7 +115,7 @@ def _finish(turn: Turn, speech: str, card: tuple[str, str] | None) -> Response:
 class ReadGlimmersHandler(AbstractRequestHandler):
     """Reads the newest glimmers, three at a time."""
 
-    def __init__(self, store: GlimmerStore):
+    def __init__(self, store: JournalStore):
         self.store = store
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -129,7 +128,7 @@ class ReadGlimmersHandler(AbstractRequestHandler):
 class ReadMoreHandler(AbstractRequestHandler):
     """"Yes", "more" or "next" after "Want to hear more?" reads the next few."""
 
-    def __init__(self, store: GlimmerStore):
+    def __init__(self, store: JournalStore):
         self.store = store
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -141,9 +140,8 @@ class ReadMoreHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn.of(handler_input)
         cursor = turn.previous.get("cursor")
-        valid = isinstance(cursor, list) and len(cursor) == 2 and all(isinstance(c, str) for c in cursor)
         period = period_from_state(turn.previous.get("period"))
         try:
-            return read_page(turn, self.store, tuple(cursor) if valid else None, period)
-        except (ValueError, OverflowError):  # a cursor that is not a usable timestamp: start again
+            return read_page(turn, self.store, cursor if isinstance(cursor, str) else None, period)
+        except ValueError:  # a cursor this skill did not make: start again
             return read_page(turn, self.store, None, period)

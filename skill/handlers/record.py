@@ -10,7 +10,7 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Intent, IntentConfirmationStatus, Response, Slot, SlotConfirmationStatus
 from ask_sdk_model.dialog import ElicitSlotDirective
 
-from ..storage import GlimmerStore, StorageUnavailable
+from ..storage import JournalStore, StorageUnavailable
 from ..turn import Turn
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def spoken_form(text: str) -> str:
 class RecordGlimmerHandler(AbstractRequestHandler):
     """Saves the glimmer, or asks what it was when no text came through."""
 
-    def __init__(self, store: GlimmerStore):
+    def __init__(self, store: JournalStore):
         self.store = store
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -59,7 +59,7 @@ class RecordGlimmerHandler(AbstractRequestHandler):
             return self._ask_for_text(turn)
         text, truncated = shorten(text, MAX_GLIMMER_CHARS)
         try:
-            self.store.add(turn.key, text, turn.locale, turn.now)
+            self.store.add(turn.key, text, turn.locale, turn.now, request_id=turn.request_id)
         except StorageUnavailable as exc:
             log.warning("could not save a glimmer: %s", exc)
             if turn.one_shot:

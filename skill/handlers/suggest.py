@@ -11,7 +11,7 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from ..speech import Suggestion
-from ..storage import GlimmerStore, StorageUnavailable
+from ..storage import JournalStore, StorageUnavailable
 from ..turn import Turn
 from .recall import CONTINUE_INTENTS
 
@@ -35,7 +35,7 @@ def choose_suggestion(
 
 
 def give_suggestion(
-    turn: Turn, store: GlimmerStore, rng: random.Random, category: str | None, unknown: bool = False
+    turn: Turn, store: JournalStore, rng: random.Random, category: str | None, unknown: bool = False
 ) -> Response:
     """Speak one suggestion from ``category`` (or any), remembering it so it is not repeated soon."""
     catalogue = turn.speech.catalogue
@@ -44,7 +44,8 @@ def give_suggestion(
         category = rng.choice(sorted(catalogue.categories))
     candidates = [s for s in catalogue.suggestions if category is None or s.category == category]
     try:
-        recent = store.recent_suggestions(turn.key)
+        recent = store.meta(turn.key).get("recent_suggestions")
+        recent = [s for s in recent if isinstance(s, str)] if isinstance(recent, list) else []
     except StorageUnavailable as exc:
         log.warning("could not read recent suggestions: %s", exc)
         recent = []
@@ -73,7 +74,7 @@ def give_suggestion(
 class SuggestGlimmerHandler(AbstractRequestHandler):
     """Suggests a glimmer to notice, from a category when one was named."""
 
-    def __init__(self, store: GlimmerStore, rng: random.Random):
+    def __init__(self, store: JournalStore, rng: random.Random):
         self.store = store
         self.rng = rng
 
@@ -98,7 +99,7 @@ class SuggestGlimmerHandler(AbstractRequestHandler):
 class SuggestAnotherHandler(AbstractRequestHandler):
     """"Yes" or "more" after "Would you like another?" gives another suggestion."""
 
-    def __init__(self, store: GlimmerStore, rng: random.Random):
+    def __init__(self, store: JournalStore, rng: random.Random):
         self.store = store
         self.rng = rng
 
@@ -119,7 +120,7 @@ class SuggestAnotherHandler(AbstractRequestHandler):
 class BeAGlimmerHandler(AbstractRequestHandler):
     """"How can I be a glimmer for someone?": a suggestion from that category."""
 
-    def __init__(self, store: GlimmerStore, rng: random.Random):
+    def __init__(self, store: JournalStore, rng: random.Random):
         self.store = store
         self.rng = rng
 

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 import click
 
-from ..config import ConfigError, load_config
+from ..options import open_store_or_exit, storage_options
 from .conversation import Conversation, Exchange
 from .device_settings import DeviceSettingsServer
 from .envelopes import SAMPLE_DEVICE_ID, SAMPLE_USER_ID, Identity, new_access_token
@@ -47,8 +47,7 @@ def identity_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.command()
 @click.option("--url", help="Talk to a running development server (glimmers serve --dev), e.g. http://127.0.0.1:8080/alexa.")
 @identity_options
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where journals live, in-process (default: GLIMMERS_DATA_DIR, else your per-user data folder).")
+@storage_options
 @click.option("--name", default="friend", show_default=True, help="The name Alexa says for <alexa:name/>.")
 @click.option("--script", type=click.File("r", encoding="utf-8"),
               help="Read the lines from FILE (- for stdin) instead of the keyboard; # starts a comment.")
@@ -58,7 +57,7 @@ def identity_options(command: Callable[..., Any]) -> Callable[..., Any]:
               help="Write each answer to DIR/001.wav, 002.wav, ... with espeak-ng, instead of speaking.")
 def chat(
     url: str | None, model_file: Path | None, user: str, person: str | None, locale: str, zone: str | None,
-    device: str, data_dir: Path | None, name: str, script: TextIO | None, show_json: bool, speak: bool,
+    device: str, data_dir: Path | None, database_url: str | None, name: str, script: TextIO | None, show_json: bool, speak: bool,
     wav_dir: Path | None,
 ) -> None:
     """Talk to the skill in the terminal, the way you would to an Echo.
@@ -74,7 +73,7 @@ def chat(
     resolver = _resolver(locale, model_file)
     zone = _zone(zone)
     voice = _voice(locale, name, speak, wav_dir)
-    transport = _transport(url, data_dir)
+    transport = _transport(url, data_dir, database_url)
     token = new_access_token()
     with DeviceSettingsServer(device, zone, token, locale) as settings:
         identity = Identity(user, person, device, locale, zone).with_endpoint(settings.endpoint, token)
@@ -155,7 +154,7 @@ def _voice(locale: str, name: str, speak: bool, wav_dir: Path | None) -> Voice |
         raise click.ClickException(str(exc)) from None
 
 
-def _transport(url: str | None, data_dir: Path | None) -> InProcessSkill | HttpSkill:
+def _transport(url: str | None, data_dir: Path | None, database_url: str | None) -> InProcessSkill | HttpSkill:
     """The skill to talk to: a development server at ``url``, else the skill in this process."""
     if url is not None:
         try:
@@ -164,11 +163,7 @@ def _transport(url: str | None, data_dir: Path | None) -> InProcessSkill | HttpS
         except SkillUnreachable as exc:
             raise click.ClickException(str(exc)) from None
         return remote
-    try:
-        settings = load_config({"DATA_DIR": data_dir} if data_dir else None)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    return InProcessSkill(settings["DATA_DIR"])
+    return InProcessSkill(open_store_or_exit(data_dir, database_url))
 
 
 def _not_sent(envelope: dict[str, Any]) -> dict[str, Any]:

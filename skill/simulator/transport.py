@@ -7,7 +7,6 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 DEV_MODE_HEADER = "X-Glimmers-Unverified"
@@ -19,16 +18,16 @@ class SkillUnreachable(RuntimeError):
 
 
 class InProcessSkill:
-    """The skill in this process, on a data folder (no HTTP, no request verification)."""
+    """The skill in this process, on a store (no HTTP, no request verification)."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, store: Any):
         from ..session import LocalSkill  # builds the skill: only when a chat starts
 
-        self.data_dir = data_dir
-        self.local = LocalSkill(data_dir)
+        self.store = store
+        self.local = LocalSkill(store)
 
     def describe(self) -> str:
-        return f"in-process, journals in {self.data_dir}"
+        return f"in-process, journals in {self.store.description}"
 
     def __call__(self, envelope: dict[str, Any]) -> dict[str, Any]:
         try:

@@ -1,0 +1,366 @@
+"""The journal contract: what handlers, the CLI and operator tools may ask of storage.
+
+Two engines keep this contract: ``TinyDBStore`` (one small file per journal
+under a data folder, the embedded default) and ``PostgresStore`` (one
+PostgreSQL database shared by several instances). Nothing outside
+``skill.storage`` knows how either lays out its data.
+
+Journals are named two ways. A ``JournalKey`` holds the raw Alexa IDs of a
+request (handlers have nothing else); a ``JournalRef`` holds only their
+hashes, which is all an engine stores and all an operator ever sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone, tzinfo
+from typing import Any, Protocol, runtime_checkable
+
+ACCOUNT_JOURNAL = "account"
+RECORD_FIELDS = ("id", "text", "created_at", "locale")
+# What an operator tool may put in a journal's meta (a JSON object per journal).
+META_LISTS = ("recent_suggestions",)
+
+
+class StorageUnavailable(Exception):
+    """Storage cannot be written or read right now (disk full or read-only, database down)."""
+
+
+class InvalidRecord(ValueError):
+    """A glimmer record is not sound; the message says why without quoting its text."""
+
+
+def hash_id(raw: str) -> str:
+    """A stable, file- and column-safe name for an Alexa ID that does not reveal it."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def is_account_hash(text: object) -> bool:
+    return isinstance(text, str) and len(text) == 32 and all(c in "0123456789abcdef" for c in text)
+
+
+def is_journal_name(text: object) -> bool:
+    """``account``, or ``person-<hash>`` for a recognised household member."""
+    return isinstance(text, str) and (
+        text == ACCOUNT_JOURNAL or (text.startswith("person-") and is_account_hash(text[len("person-") :]))
+    )
+
+
+@dataclass(frozen=True)
+class JournalRef:
+    """A journal by hashes only: ``account`` (of the Alexa user ID) and ``journal`` (``account`` or ``person-<hash>``)."""
+
+    account: str
+    journal: str = ACCOUNT_JOURNAL
+
+    @property
+    def name(self) -> str:
+        return f"{self.account}/{self.journal}"
+
+
+@dataclass(frozen=True)
+class JournalKey:
+    """Whose journal, as a request names it: a recognised household member's, or else the account's."""
+
+    user_id: str
+    person_id: str | None = None
+
+    @property
+    def ref(self) -> JournalRef:
+        journal = f"person-{hash_id(self.person_id)}" if self.person_id else ACCOUNT_JOURNAL
+        return JournalRef(hash_id(self.user_id), journal)
+
+
+# -- glimmers -----------------------------------------------------------------
+
+
+def format_timestamp(moment: datetime) -> str:
+    """UTC, microseconds, ``Z``: the one form glimmers are stored and exported in."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def parse_timestamp(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def new_glimmer_id() -> str:
+    """32 hex digits, increasing with time, so glimmers noted in the same instant keep their order."""
+    return f"{time.time_ns():016x}{secrets.token_hex(8)}"
+
+
+@dataclass(frozen=True)
+class Glimmer:
+    """One noticed moment."""
+
+    id: str
+    text: str
+    created_at: datetime
+    locale: str
+
+    def to_record(self) -> dict[str, str]:
+        """The glimmer as exported and as the TinyDB engine keeps it (no ``locale`` when unknown)."""
+        record = {"id": self.id, "text": self.text, "created_at": format_timestamp(self.created_at)}
+        if self.locale:
+            record["locale"] = self.locale
+        return record
+
+    @classmethod
+    def from_record(cls, record: Any) -> Glimmer:
+        """The glimmer a record holds; InvalidRecord when it is not sound. The one validator."""
+        if not isinstance(record, Mapping):
+            raise InvalidRecord("is not an object")
+        missing = [name for name in RECORD_FIELDS[:3] if name not in record]
+        if missing:
+            raise InvalidRecord(f"has no {', '.join(missing)}")
+        wrong = [name for name in RECORD_FIELDS if name in record and not isinstance(record[name], str)]
+        if wrong:
+            raise InvalidRecord(f"has a {', '.join(wrong)} that is not a string")
+        if not record["id"]:
+            raise InvalidRecord("has an empty id")
+        if len(record["id"]) > 64:
+            raise InvalidRecord("has an id longer than 64 characters")
+        try:
+            created_at = parse_timestamp(record["created_at"])
+        except (ValueError, OverflowError):
+            raise InvalidRecord("has a created_at that is not an ISO date-time") from None
+        return cls(id=record["id"], text=record["text"], created_at=created_at, locale=record.get("locale") or "")
+
+    @property
+    def sort_key(self) -> tuple[datetime, str]:
+        return (self.created_at, self.id)
+
+
+def encode_cursor(glimmer: Glimmer) -> str:
+    """Where a page ended, as an opaque string a session can carry."""
+    return f"{format_timestamp(glimmer.created_at)}~{glimmer.id}"
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """ValueError for a string ``encode_cursor`` did not make."""
+    if not isinstance(cursor, str) or "~" not in cursor:
+        raise ValueError("not a cursor")
+    moment, _, glimmer_id = cursor.partition("~")
+    try:
+        return parse_timestamp(moment), glimmer_id
+    except OverflowError:
+        raise ValueError("not a cursor") from None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A slice of a journal, newest first; ``next_cursor`` continues it when there is more."""
+
+    glimmers: list[Glimmer]
+    next_cursor: str | None = None
+    damaged: bool = False
+
+    @property
+    def has_more(self) -> bool:
+        return self.next_cursor is not None
+
+
+# -- what operator tools see --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JournalSummary:
+    """One journal in a listing: counts and dates, or why it cannot be read."""
+
+    ref: JournalRef
+    glimmers: int
+    first_noted: datetime | None
+    last_noted: datetime | None
+    unreadable: int = 0
+    damaged: str | None = None
+
+
+@dataclass
+class JournalContents:
+    """One journal for export: its sound glimmers oldest first, its meta, and how many records were not sound."""
+
+    ref: JournalRef
+    glimmers: list[Glimmer]
+    meta: dict[str, Any]
+    unreadable: int = 0
+
+
+@dataclass
+class ImportOutcome:
+    """What importing one journal did."""
+
+    created: bool = False
+    imported: int = 0
+    skipped: int = 0
+    quarantined: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a health check found: a ``problem`` (needs attention) or a ``note`` (worth knowing)."""
+
+    severity: str
+    where: str
+    message: str
+
+
+@dataclass
+class HealthReport:
+    """What a health check of a whole store found, and what ``fix`` removed."""
+
+    accounts: int = 0
+    journals: int = 0
+    glimmers: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "problem"]
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+    def problem(self, where: str, message: str) -> None:
+        self.findings.append(Finding("problem", where, message))
+
+    def note(self, where: str, message: str) -> None:
+        self.findings.append(Finding("note", where, message))
+
+
+# -- the contract -------------------------------------------------------------
+
+
+@runtime_checkable
+class JournalStore(Protocol):
+    """Everything the skill keeps, one journal at a time.
+
+    Every method touches one journal or one account, except the operator
+    methods at the end. A method that cannot reach storage raises
+    ``StorageUnavailable``; what was saved before is never lost.
+    """
+
+    description: str  # where the journals are, for messages ("/srv/glimmers", "PostgreSQL at db:5432/glimmers")
+
+    # -- reading ----------------------------------------------------------
+
+    def page(
+        self,
+        key: JournalKey,
+        limit: int,
+        cursor: str | None = None,
+        between: tuple[datetime, datetime] | None = None,
+    ) -> Page:
+        """Up to ``limit`` glimmers, newest first, after ``cursor`` (ValueError if it is not one), within ``between``.
+
+        ``between`` keeps glimmers noted from its first moment up to, not
+        including, its second.
+        """
+        ...
+
+    def glimmers(self, key: JournalKey, between: tuple[datetime, datetime] | None = None) -> list[Glimmer]:
+        """The glimmers noted in a period (all of them without ``between``), oldest first."""
+        ...
+
+    def count(self, key: JournalKey, between: tuple[datetime, datetime] | None = None) -> int:
+        """How many glimmers were noted in a period (in all, without ``between``)."""
+        ...
+
+    def days_noted(self, key: JournalKey, zone: tzinfo, since: datetime | None = None) -> set[date]:
+        """The local days (in ``zone``) on which at least one glimmer was noted, from ``since`` on."""
+        ...
+
+    def sample(self, key: JournalKey, k: int, rng: random.Random) -> list[Glimmer]:
+        """Up to ``k`` glimmers chosen at random by ``rng`` (the same choice on every engine)."""
+        ...
+
+    def meta(self, key: JournalKey) -> dict[str, Any]:
+        """What the journal remembers besides glimmers (recent suggestions, ...)."""
+        ...
+
+    # -- writing ----------------------------------------------------------
+
+    def add(
+        self, key: JournalKey, text: str, locale: str, now: datetime, request_id: str | None = None
+    ) -> Glimmer:
+        """Save a glimmer; once this returns it survives a crash.
+
+        With ``request_id`` (Alexa's request ID; engines keep only its hash), a
+        request delivered again saves nothing more and returns the glimmer its
+        first delivery saved.
+        """
+        ...
+
+    def replace(self, key: JournalKey, glimmer_id: str, text: str) -> Glimmer | None:
+        """Change a glimmer's text, keeping its id and time; None if it is not there."""
+        ...
+
+    def delete(self, key: JournalKey, glimmer_id: str) -> Glimmer | None:
+        """Remove one glimmer; None if it was not there."""
+        ...
+
+    def update_meta(self, key: JournalKey, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Set (or, with a None value, remove) keys of the journal's meta; the meta after."""
+        ...
+
+    def remember_suggestion(self, key: JournalKey, suggestion_id: str, kept: int = 10) -> None:
+        """Note that a suggestion was given, keeping the last ``kept``."""
+        ...
+
+    def delete_journal(self, key: JournalKey) -> int:
+        """Remove a whole journal (and any damaged copies of it); how many glimmers it held."""
+        ...
+
+    def delete_account(self, user_id: str) -> int:
+        """Remove every journal of an Alexa account, its own and its household's; how many journals."""
+        ...
+
+    # -- running ----------------------------------------------------------
+
+    def open(self) -> None:
+        """Make storage ready at start (create or upgrade a schema); StorageUnavailable saying what to check.
+
+        Safe when several instances start at the same moment. Opens no
+        connection that a forked worker would inherit: those are made in the
+        process that uses them, on first use.
+        """
+        ...
+
+    def check_available(self) -> None:
+        """Raise StorageUnavailable unless storage can be written and read back now."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and files; the store may be used again after."""
+        ...
+
+    # -- operator tools ---------------------------------------------------
+
+    def journals(self, account: str | None = None) -> Iterator[JournalSummary]:
+        """Every journal (or one account's, by hash), by account hash then journal name."""
+        ...
+
+    def contents(self, ref: JournalRef) -> JournalContents:
+        """One journal's glimmers and meta, for export; StorageUnavailable naming why it cannot be read."""
+        ...
+
+    def import_journal(self, ref: JournalRef, glimmers: list[Glimmer], meta: Mapping[str, Any]) -> ImportOutcome:
+        """Add the glimmers a journal does not have yet (by id); meta fills only keys it lacks. Safe to repeat."""
+        ...
+
+    def bulk_load(self, journals: Iterable[tuple[JournalRef, list[Glimmer], Mapping[str, Any]]]) -> None:
+        """Fill an EMPTY store fast, for tests and benchmarks (it may skip fsync and locks); refuse one with journals."""
+        ...
+
+    def check(self, fix: bool = False) -> HealthReport:
+        """Check every journal's health; with ``fix``, repair only what is safe to repair."""
+        ...
