@@ -55,8 +55,9 @@ def test_every_sample_request_gets_the_model_the_sdk_builds(name):
 @hostile_settings(150)
 @given(envelope=mutated_envelopes())
 def test_mutated_envelopes_get_the_model_or_the_failure_the_sdk_gives(envelope):
-    # Compared by their printed form: a NaN somewhere in the envelope is never equal to itself.
-    assert repr(outcome(RequestSerializer().from_parsed, envelope)) == repr(outcome(sdk_model, envelope))
+    ours, sdks = outcome(RequestSerializer().from_parsed, envelope), outcome(sdk_model, envelope)
+    # Or by their printed form: a NaN somewhere in the envelope is never equal to itself.
+    assert ours == sdks or repr(ours) == repr(sdks)
 
 
 TIMESTAMPS = [
