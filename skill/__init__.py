@@ -32,8 +32,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     clock = settings["CLOCK"] or utc_now
     store = open_configured_store(settings)
-    # Creates or upgrades a database's schema; StorageUnavailable says what to check.
-    store.open()
+    if settings["PREPARE_STORAGE"]:
+        # Creates or upgrades a database's schema; StorageUnavailable says what to check.
+        store.open()
     verifier = None
     if settings["VERIFY_REQUESTS"]:
         verifier = RequestVerifier(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,21 +40,23 @@ def main() -> None:
 def serve(
     host: str, port: int, threads: int, workers: int, data_dir: Path | None, database_url: str | None, dev: bool
 ) -> None:
-    """Serve the skill at POST /alexa with the waitress WSGI server."""
+    """Serve the skill at POST /alexa with gunicorn (threaded workers)."""
     from . import create_app
-    from .server import WorkersUnsupported
+    from .server import ServerError
     from .server import serve as serve_app
 
     # With several workers, each line says which process wrote it: "skill.web[1234]: ...".
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT if workers == 1 else WORKER_LOG_FORMAT)
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     overrides = storage_overrides(data_dir, database_url)
     if dev:
         overrides["VERIFY_REQUESTS"] = False
     try:
+        # Built once here, to check every setting and prepare the storage before any worker starts.
         app = create_app(overrides)
     except (ConfigError, StorageUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
+    store = app.extensions["glimmers"].store
+    store.close()
     if not app.config["VERIFY_REQUESTS"]:
         click.secho(
             "WARNING: request verification is OFF (--dev or GLIMMERS_VERIFY_REQUESTS=false). "
@@ -64,33 +65,23 @@ def serve(
             bold=True,
             err=True,
         )
-    where = app.extensions["glimmers"].store.description
-    click.echo(f"Glimmer Journal on http://{host}:{port}/alexa, journals in {where}", err=True)
+    click.echo(f"Glimmer Journal on http://{host}:{port}/alexa, journals in {store.description}", err=True)
 
     def worker_app() -> Any:
-        """A worker's own app. Its warnings were logged above, once, by the app built to check the settings."""
+        """A worker's own app, built after it starts. Its warnings were logged above, once."""
         logger = logging.getLogger("skill")
         level = logger.level
         logger.setLevel(logging.ERROR)
         try:
-            return create_app(overrides)
+            return create_app({**overrides, "PREPARE_STORAGE": False})
         finally:
             logger.setLevel(level)
 
     try:
-        # One worker serves the app built above; several build their own, each in its own process.
-        serve_app((lambda: app) if workers == 1 else worker_app, host, port, threads=threads, workers=workers)
-    except WorkersUnsupported as exc:
-        raise click.ClickException(f"{exc}; serve with --workers 1") from None
-    except socket.gaierror as exc:
-        raise click.ClickException(
-            f"cannot listen on {host}:{port}: {host!r} is not an address of this machine ({exc.strerror or exc}); "
-            "try --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every network interface)"
-        ) from None
-    except OSError as exc:
-        raise click.ClickException(
-            f"cannot listen on {host}:{port} ({exc.strerror or exc}); is another server using it? Try --port."
-        ) from None
+        status = serve_app(worker_app, host, port, threads=threads, workers=workers)
+    except ServerError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.get_current_context().exit(status)
 
 
 @main.command()

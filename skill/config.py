@@ -18,7 +18,8 @@ FROM_ENVIRONMENT = {
     "VERIFY_REQUESTS": "bool",
     "TRUST_ROOTS_PEM": str,
 }
-# Code-only settings (tests and embedders): CERT_FETCHER, CLOCK, RANDOM.
+# Code-only settings (tests and embedders): CERT_FETCHER, CLOCK, RANDOM, and PREPARE_STORAGE (False: the
+# caller has already created or upgraded the storage, as ``glimmers serve`` does once before its workers start).
 DEFAULTS: dict[str, Any] = {
     "DATA_DIR": None,
     "DATABASE_URL": None,
@@ -28,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "CERT_FETCHER": None,
     "CLOCK": None,
     "RANDOM": None,
+    "PREPARE_STORAGE": True,
 }
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}

@@ -1,233 +1,155 @@
-"""Serving a WSGI app with waitress: in one process, or in several that share one listening socket.
+"""Serving the skill in production: gunicorn, a master process and threaded workers.
 
-One process with a few threads is plenty for a household. On a busy server,
-Python runs one thread at a time per process, so ``glimmers serve --workers N``
-starts N processes that each run waitress on the same socket (the kernel hands
-each new connection to one of them). Journals are locked across processes, so
-workers never step on each other's writes. Each worker builds its own app
-after it starts: nothing (random generators, caches, open files) is shared.
+gunicorn is the first server Flask's deployment documentation names, and it
+does the whole job through its public API: the master binds the port and
+starts ``workers`` processes, each serving ``threads`` requests at a time
+(the ``gthread`` worker) with an app it builds itself after it starts, so
+nothing (random generators, caches, database connections) is shared between
+workers. A worker that dies is replaced. A worker that cannot even start
+stops the whole server with its reason, instead of being restarted forever.
 
-The first process supervises: a worker that dies is replaced; SIGTERM or
-Ctrl-C stops every worker and then the supervisor. A worker (or the single
-process) that is told to stop first finishes the requests it has in hand.
+SIGTERM (what ``systemctl stop`` and restarts send) and Ctrl-C both drain:
+the workers stop accepting, answer every request already received (for up to
+``GRACEFUL_SECONDS``), and the server exits 0. gunicorn's own Ctrl-C is a
+quick shutdown; here it is the same gentle stop as SIGTERM.
+
+On a system without ``fork`` (Windows) gunicorn cannot run; there the app is
+served by waitress, through its public ``serve``, in one process.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import logging
 import os
 import signal
 import socket
-import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 WSGIApp = Callable[..., Any]
-BACKLOG = 1024  # waitress's default
-# A worker that dies this soon after starting, this many times in a row, is not going to get better.
-QUICK_EXIT_SECONDS = 5.0
-QUICK_EXITS_ALLOWED = 5
-DRAIN_SECONDS = 5.0  # how long a stopping worker waits for the requests in hand
+# How long a stopping server waits for the requests in hand (Alexa itself gives up after 8 seconds).
+GRACEFUL_SECONDS = 10
+# A worker that has not checked in with the master for this long is stuck, and is replaced.
+WORKER_TIMEOUT_SECONDS = 30
+BACKLOG = 1024
 
 
-def serve(create_app: Callable[[], WSGIApp], host: str, port: int, threads: int = 8, workers: int = 1) -> None:
-    """Serve the app that ``create_app`` builds on ``host:port`` until stopped.
+class ServerError(RuntimeError):
+    """The server cannot start; the message says what to do."""
 
-    Raises OSError when the address cannot be listened on (``socket.gaierror``
-    when ``host`` is not an address of this machine), and ``WorkersUnsupported``
-    for ``workers > 1`` where processes cannot fork.
+
+def serve(
+    create_app: Callable[[], WSGIApp],
+    host: str,
+    port: int,
+    threads: int = 8,
+    workers: int = 1,
+    graceful_timeout: float = GRACEFUL_SECONDS,
+) -> int:
+    """Serve the app ``create_app`` builds (once in each worker) on ``host:port`` until stopped; the exit status.
+
+    Raises ``ServerError`` when the address cannot be listened on: not an
+    address of this machine, or already in use.
     """
-    if workers == 1:
-        # A name that is not an address here raises socket.gaierror now, not ValueError deep in waitress
-        # (``listen`` below raises it by itself).
-        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-        run_waitress(create_app(), threads, host=host, port=port)
-        return
+    check_address(host, port)
     if not hasattr(os, "fork"):
-        raise WorkersUnsupported("several workers need a system that can fork processes (Linux, macOS, BSD)")
-    listener = listen(host, port)
+        return _serve_without_fork(create_app, host, port, threads, workers)
+    from gunicorn.arbiter import Arbiter
+
+    options = {
+        "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "graceful_timeout": graceful_timeout,
+        "timeout": WORKER_TIMEOUT_SECONDS,
+        "backlog": BACKLOG,
+        "proc_name": "glimmers",
+        "accesslog": None,  # the app logs one line per request itself, never a body
+        "errorlog": "-",
+        "loglevel": "info",
+        "post_worker_init": _drain_on_ctrl_c,
+        "control_socket_disable": True,  # two servers on one machine would share its default path
+    }
     try:
-        Supervisor(create_app, listener, threads, workers).run()
+        _GunicornApp(create_app, options, Arbiter).run()
+    except SystemExit as exc:  # gunicorn's master ends with sys.exit(status)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+def check_address(host: str, port: int) -> None:
+    """``ServerError`` with a line saying what to try, unless ``host:port`` can be listened on now."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ServerError(
+            f"cannot listen on {host}:{port}: {host!r} is not an address of this machine ({exc.strerror or exc}); "
+            "try --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every network interface)"
+        ) from None
+    family, kind, proto, _, address = infos[0]
+    probe = socket.socket(family, kind, proto)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        probe.bind(address)
+    except OSError as exc:
+        raise ServerError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); is another server using it? Try --port."
+        ) from None
     finally:
-        listener.close()
+        probe.close()
 
 
-def run_waitress(app: WSGIApp, threads: int, **where: Any) -> None:
-    """Serve ``app`` with waitress (``where``: host and port, or sockets) until SIGTERM or Ctrl-C, then drain.
+def _drain_on_ctrl_c(worker: Any) -> None:
+    """gunicorn's ``post_worker_init`` hook: Ctrl-C (SIGINT, which a terminal sends every process) drains too.
 
-    Draining: stop accepting (other workers on a shared socket carry on), let
-    every request already received finish and its answer be sent, for up to
-    ``DRAIN_SECONDS``, then close. So a restart (systemd sends SIGTERM) does
-    not cut off someone in the middle of a sentence. waitress's own ``serve``
-    would close every connection at once, answers still unsent.
+    A worker's own SIGINT is otherwise a quick exit that cuts off the
+    requests in hand; its SIGTERM handler is the gentle one.
     """
-    import waitress
-    from waitress import wasyncore
-    from waitress.server import BaseWSGIServer
-
-    server = waitress.create_server(app, threads=threads, ident="glimmers", **where)
-    server.print_listen("Serving on http://{}:{}")
-    # One listener keeps its connections in ``_map``; several (a name with two addresses) share ``map``.
-    channels = server.map if hasattr(server, "map") else server._map
-    listeners = [d for d in list(channels.values()) if isinstance(d, BaseWSGIServer)]
-    stopping: list[int] = []
-
-    def on_stop(*_: Any) -> None:
-        stopping.append(1)
-        listeners[0].pull_trigger()  # wake the loop now, not at its next timeout
-
-    for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C drains too
-        signal.signal(sig, on_stop)
-    loop = functools.partial(wasyncore.loop, map=channels, use_poll=server.adj.asyncore_use_poll, count=1)
-    try:
-        while not stopping:
-            loop(timeout=server.adj.asyncore_loop_timeout)
-        for listener in listeners:
-            listener.accepting = False
-            listener.del_channel()
-            listener.socket.close()
-        deadline = time.monotonic() + DRAIN_SECONDS
-        while _answering(channels) and time.monotonic() < deadline:
-            loop(timeout=0.05)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.task_dispatcher.shutdown()  # as waitress's own run() ends: stop the threads,
-        wasyncore.close_all(channels)  # then close every connection
+    signal.signal(signal.SIGINT, worker.handle_exit)
 
 
-def _answering(channels: dict[Any, Any]) -> bool:
-    """Whether any connection has a request being read or served, or an answer not yet sent."""
-    return any(
-        getattr(channel, "request", None) is not None
-        or getattr(channel, "requests", None)
-        or getattr(channel, "total_outbufs_len", 0)
-        for channel in list(channels.values())
-    )
+class _GunicornApp:
+    """A gunicorn application (``gunicorn.app.base.BaseApplication``) serving ``create_app()``'s app."""
 
+    def __new__(cls, create_app: Callable[[], WSGIApp], options: dict[str, Any], arbiter: type) -> Any:
+        from gunicorn.app.base import BaseApplication
+        from gunicorn.errors import AppImportError
 
-class WorkersUnsupported(RuntimeError):
-    """``--workers`` above 1 on a system without ``fork``."""
+        class GentleArbiter(arbiter):  # type: ignore[misc, valid-type]
+            """Ctrl-C stops the master the way SIGTERM does: gently."""
 
+            def handle_int(self) -> None:
+                self.handle_term()
 
-def listen(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on host:port (the first address the name resolves to), as waitress makes one."""
-    family, kind, proto, _, address = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-    )[0]
-    listener = socket.socket(family, kind, proto)
-    try:
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(address)
-        listener.listen(BACKLOG)
-    except OSError:
-        listener.close()
-        raise
-    listener.set_inheritable(True)
-    return listener
+        class Application(BaseApplication):
+            def load_config(self) -> None:
+                for name, value in options.items():
+                    if name in self.cfg.settings:  # settings of newer gunicorns are skipped on older ones
+                        self.cfg.set(name, value)
 
-
-class Supervisor:
-    """Keeps ``workers`` worker processes serving ``listener`` until told to stop."""
-
-    def __init__(self, create_app: Callable[[], WSGIApp], listener: socket.socket, threads: int, workers: int):
-        self.create_app = create_app
-        self.listener = listener
-        self.threads = threads
-        self.workers = workers
-        self.children: dict[int, float] = {}  # pid: when it started
-        self.stopping = False
-        self.quick_exits = 0
-
-    def run(self) -> None:
-        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
-        try:
-            for _ in range(self.workers):
-                self._start()
-            log.info("%d workers of %d threads each", self.workers, self.threads)
-            # A stop (a signal, or workers that cannot start) ends the loop; ``finally`` stops the rest.
-            while self.children and not self.stopping:
+            def load(self) -> WSGIApp:
                 try:
-                    pid, status = os.wait()
-                except ChildProcessError:
-                    break
-                started = self.children.pop(pid, None)
-                if started is None or self.stopping:
-                    continue
-                self._replace(pid, status, time.monotonic() - started)
-        finally:
-            self._stop()
-            self._reap()
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-        if self.quick_exits >= QUICK_EXITS_ALLOWED:
-            raise SystemExit(1)
+                    return create_app()
+                except Exception as exc:
+                    # gunicorn prints this one line (no traceback) and stops the server: "App failed to load."
+                    raise AppImportError(f"a worker could not start the skill: {exc}") from None
 
-    def _replace(self, pid: int, status: int, lived: float) -> None:
-        how = f"signal {-os.waitstatus_to_exitcode(status)}" if os.WIFSIGNALED(status) else (
-            f"status {os.waitstatus_to_exitcode(status)}"
-        )
-        self.quick_exits = self.quick_exits + 1 if lived < QUICK_EXIT_SECONDS else 0
-        if self.quick_exits >= QUICK_EXITS_ALLOWED:
-            log.error(
-                "worker %d exited (%s); %d workers in a row exited within %.0f s of starting, so the server "
-                "stops: see the errors above",
-                pid, how, self.quick_exits, QUICK_EXIT_SECONDS,
-            )
-            self.stopping = True
-            return
-        log.error("worker %d exited (%s); starting another", pid, how)
-        self._start()
+            def run(self) -> None:
+                GentleArbiter(self).run()
 
-    def _start(self) -> None:
-        pid = os.fork()
-        if pid == 0:  # the worker
-            code = 1
-            try:
-                # Ctrl-C reaches the whole process group; the supervisor answers it for everyone.
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                for sig in (signal.SIGTERM, signal.SIGHUP):
-                    signal.signal(sig, signal.SIG_DFL)  # until the app serves: then SIGTERM drains (run_waitress)
-                run_waitress(self.create_app(), self.threads, sockets=[self.listener])
-                code = 0
-            except BaseException:  # never return into the supervisor's code
-                log.exception("worker %d failed", os.getpid())
-            finally:
-                logging.shutdown()
-                sys.stderr.flush()
-                os._exit(code)
-        self.children[pid] = time.monotonic()
+        return Application()
 
-    def _stop(self, *_: Any) -> None:
-        self.stopping = True
-        # The workers close their copies as they start draining; once this one is closed too, new
-        # connections are refused at once instead of waiting in the backlog to be reset at the end.
-        self.listener.close()
-        for pid in list(self.children):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
 
-    def _reap(self, timeout: float = 10.0) -> None:
-        """Wait for the workers to exit; kill any still there after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while self.children:
-            for pid in list(self.children):
-                try:
-                    done, _ = os.waitpid(pid, os.WNOHANG)
-                except ChildProcessError:
-                    done = pid
-                if done:
-                    self.children.pop(pid, None)
-            if self.children and time.monotonic() > deadline:
-                for pid in self.children:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
-                deadline = float("inf")
-            if self.children:
-                time.sleep(0.05)
-
+def _serve_without_fork(create_app: Callable[[], WSGIApp], host: str, port: int, threads: int, workers: int) -> int:
+    """Where processes cannot fork: waitress's public ``serve``, one process."""
+    if workers > 1:
+        raise ServerError("several workers need a system that can fork processes (Linux, macOS, BSD); use --workers 1")
+    try:
+        import waitress
+    except ImportError:
+        raise ServerError("on this system the skill is served by waitress: pip install waitress") from None
+    waitress.serve(create_app(), host=host, port=port, threads=threads, ident="glimmers")
+    return 0

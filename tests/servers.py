@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -32,10 +33,11 @@ class Server:
     full pipe; ``stop()`` returns it.
     """
 
-    def __init__(self, *args: str, wrapper: Sequence[str] = ()):
+    def __init__(self, *args: str, wrapper: Sequence[str] = (), env: dict[str, str] | None = None):
         self.port = free_port()
         self.process = subprocess.Popen(
             [*wrapper, GLIMMERS, "serve", "--port", str(self.port), *args],
+            env={**os.environ, **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -393,9 +393,11 @@ def _fill(server: Server, data_dir: Path) -> None:
 
 def _limit_file_size(limit: int) -> Callable[[Server, Path], None]:
     def apply(server: Server, data_dir: Path) -> None:
-        _, hard = resource.prlimit(server.pid, resource.RLIMIT_FSIZE)
-        soft = hard if limit < 0 else limit
-        resource.prlimit(server.pid, resource.RLIMIT_FSIZE, (soft, hard))
+        # The master and every worker it started (a limit belongs to one process).
+        workers = [int(pid) for task in Path(f"/proc/{server.pid}/task").glob("*/children") for pid in task.read_text().split()]
+        for pid in (server.pid, *workers):
+            _, hard = resource.prlimit(pid, resource.RLIMIT_FSIZE)
+            resource.prlimit(pid, resource.RLIMIT_FSIZE, (hard if limit < 0 else limit, hard))
     return apply
 
 
