@@ -100,6 +100,8 @@ class Turn:
             return None
         # A lone surrogate (valid in JSON, not in UTF-8) becomes U+FFFD rather than failing a save.
         value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        # NUL is no character anyone says, and no text column of PostgreSQL can hold it.
+        value = value.replace("\x00", " ")
         return " ".join(value.split()) or None
 
     def slot_resolution(self, name: str) -> str | None:

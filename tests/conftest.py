@@ -192,3 +192,7 @@ def alexa(client) -> Alexa:
 @pytest.fixture
 def store(app):
     return app.extensions["glimmers"].store
+
+
+# A real PostgreSQL for the tests of the PostgreSQL engine (started by the tests; skipped, saying how, without one).
+from postgres import postgres_store, postgres_url  # noqa: E402,F401

@@ -184,7 +184,7 @@ class TinyDBStore:
                     meta.pop(name, None)
                 else:
                     meta[name] = value
-            db.table(META).upsert(Document(meta, doc_id=META_DOC_ID))
+            _put_meta(db, meta)
         return meta
 
     def remember_suggestion(self, key: JournalKey, suggestion_id: str, kept: int = 10) -> None:
@@ -193,7 +193,7 @@ class TinyDBStore:
             recent = meta.get("recent_suggestions")
             recent = [s for s in recent if s != suggestion_id] if isinstance(recent, list) else []
             meta["recent_suggestions"] = (recent + [suggestion_id])[-kept:]
-            db.table(META).upsert(Document(meta, doc_id=META_DOC_ID))
+            _put_meta(db, meta)
 
     def delete_journal(self, key: JournalKey) -> int:
         ref = key.ref
@@ -301,7 +301,7 @@ class TinyDBStore:
                     current = _meta_of(db)
                     merged = {**meta, **current}
                     if merged != current:
-                        db.table(META).upsert(Document(merged, doc_id=META_DOC_ID))
+                        _put_meta(db, merged)
                     if document is None and not new and merged == current:
                         db.storage.write({GLIMMERS: {}})  # the journal exists from now on, even if empty
                 finally:
@@ -537,6 +537,13 @@ class TinyDBStore:
 
 def _meta_of(db: TinyDB) -> dict[str, Any]:
     return dict(db.table(META).get(doc_id=META_DOC_ID) or {})
+
+
+def _put_meta(db: TinyDB, meta: dict[str, Any]) -> None:
+    """Replace the meta document whole (an upsert would keep keys that were removed)."""
+    table = db.table(META)
+    table.truncate()
+    table.insert(Document(meta, doc_id=META_DOC_ID))
 
 
 def _remove_stale_temporaries(path: Path) -> None:
