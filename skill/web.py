@@ -84,7 +84,7 @@ def alexa() -> Any:
         return error(400, f"request verification failed: {exc.reason}", check=exc.check, **extra)
 
     try:
-        request_envelope = to_request_envelope(envelope, app.serializer, body)
+        request_envelope = to_request_envelope(envelope, app.serializer)
     except NotAnEnvelope as exc:
         return error(400, f"not an Alexa request envelope: {exc}")
     response_envelope = app.skill.invoke(request_envelope=request_envelope, context=None)
