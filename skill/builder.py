@@ -21,15 +21,18 @@ from .handlers.dates import GlimmersByDateHandler
 from .handlers.delete import DeleteAllGlimmersHandler, DeleteLastGlimmerHandler, DeletionAnswerHandler
 from .handlers.errors import ApologiseOnErrorHandler
 from .handlers.events import SkillDisabledHandler
-from .handlers.grounding import GroundingHandler
+from .handlers.change import ChangeLastGlimmerHandler
+from .handlers.grounding import GroundingHandler, GroundingOfferedHandler
 from .handlers.launch import LaunchHandler
+from .handlers.memories import OnThisDayHandler
 from .handlers.progress import CountGlimmersHandler, StreakHandler
 from .handlers.recall import ReadGlimmersHandler, ReadMoreHandler
 from .handlers.record import RecordGlimmerHandler
+from .handlers.search import SearchGlimmersHandler, SuggestionOfferedHandler
 from .handlers.suggest import BeAGlimmerHandler, SuggestAnotherHandler, SuggestGlimmerHandler
 from .device_time import TimeZoneLookup
 from .storage import JournalStore
-from .turn import Clock, TurnInterceptor, utc_now
+from .turn import Clock, TurnInterceptor, ZoneKeeper, utc_now
 
 
 def build_skill(
@@ -41,7 +44,8 @@ def build_skill(
     """The skill, with its store, random source, clock and time-zone lookup passed in."""
     rng = rng or random.Random()
     builder = CustomSkillBuilder()
-    builder.add_global_request_interceptor(TurnInterceptor(rng, clock, zones or TimeZoneLookup()))
+    builder.add_global_request_interceptor(TurnInterceptor(rng, clock, zones or TimeZoneLookup(), store))
+    builder.add_global_response_interceptor(ZoneKeeper())
     # The first handler whose can_handle() is true answers; answers to a
     # pending question come before the general meaning of yes, no and more.
     for handler in (
@@ -56,9 +60,14 @@ def build_skill(
         BeAGlimmerHandler(store, rng),
         DeleteLastGlimmerHandler(store),
         DeleteAllGlimmersHandler(store),
+        ChangeLastGlimmerHandler(store),
+        SearchGlimmersHandler(store),
+        OnThisDayHandler(store),
         DeletionAnswerHandler(store),
         ReadMoreHandler(store),
         SuggestAnotherHandler(store, rng),
+        SuggestionOfferedHandler(store, rng),
+        GroundingOfferedHandler(store, rng),
         HelpAcceptedHandler(),
         DeclinedHandler(),
         HelpHandler(),

@@ -1,4 +1,9 @@
-"""The device's time zone, from the Alexa Settings API, so "today" means the person's today."""
+"""The device's time zone, from the Alexa Settings API, so "today" means the person's today.
+
+When the Settings API cannot answer, the skill uses the zone that device last
+reported for the journal (see ``Turn.zone``); this module only says whether
+it could find out.
+"""
 
 from __future__ import annotations
 
@@ -25,38 +30,60 @@ MAX_ANSWER_BYTES = 1024
 
 
 class TimeZoneLookup:
-    """Asks the Settings API for a device's zone, caches the answer, falls back to UTC."""
+    """Asks the Settings API for a device's zone and caches the answer (a failure for a minute)."""
 
     def __init__(self, timeout: float = LOOKUP_TIMEOUT, ttl: float = CACHE_SECONDS, entries: int = CACHE_ENTRIES):
         self.timeout = timeout
         self.ttl = ttl
         self.entries = entries
-        self._cache: OrderedDict[str, tuple[float, tzinfo]] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[float, tzinfo | None]] = OrderedDict()
+        # Which zone each journal is known to have stored (by journal name, hashes only): a
+        # request whose zone is already stored costs no read and no write.
+        self._stored: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
 
     def zone(self, api_endpoint: str | None, device_id: str | None, access_token: str | None) -> tzinfo:
         """The device's zone; UTC when it cannot be known. Never raises."""
+        return self.lookup(api_endpoint, device_id, access_token) or timezone.utc
+
+    def lookup(self, api_endpoint: str | None, device_id: str | None, access_token: str | None) -> tzinfo | None:
+        """The device's zone; None when it cannot be known now. Never raises."""
         if not (isinstance(api_endpoint, str) and isinstance(device_id, str) and isinstance(access_token, str)):
-            return timezone.utc
+            return None
         now = time.monotonic()
         with self._lock:
             cached = self._cache.get(device_id)
             if cached is not None and cached[0] > now:
                 self._cache.move_to_end(device_id)
                 return cached[1]
-        zone, ok = self._ask(api_endpoint, device_id, access_token)
+        zone = self._ask(api_endpoint, device_id, access_token)
         with self._lock:
-            self._cache[device_id] = (now + (self.ttl if ok else RETRY_SECONDS), zone)
+            self._cache[device_id] = (now + (self.ttl if zone is not None else RETRY_SECONDS), zone)
             self._cache.move_to_end(device_id)
             while len(self._cache) > self.entries:
                 self._cache.popitem(last=False)
         return zone
 
-    def _ask(self, api_endpoint: str, device_id: str, access_token: str) -> tuple[tzinfo, bool]:
+    def stored(self, journal: str) -> str | None:
+        """The zone this process last saw stored for a journal (within the cache time), if any."""
+        with self._lock:
+            entry = self._stored.get(journal)
+            if entry is None or entry[0] <= time.monotonic():
+                return None
+            return entry[1]
+
+    def note_stored(self, journal: str, zone_name: str) -> None:
+        with self._lock:
+            self._stored[journal] = (time.monotonic() + self.ttl, zone_name)
+            self._stored.move_to_end(journal)
+            while len(self._stored) > self.entries:
+                self._stored.popitem(last=False)
+
+    def _ask(self, api_endpoint: str, device_id: str, access_token: str) -> tzinfo | None:
         parsed = urllib.parse.urlsplit(api_endpoint)
         if parsed.scheme not in ("https", "http") or not parsed.netloc:
             log.info("time zone lookup skipped: the request's apiEndpoint is not an http(s) URL")
-            return timezone.utc, False
+            return None
         url = (
             f"{api_endpoint.rstrip('/')}/v2/devices/{urllib.parse.quote(device_id, safe='')}"
             "/settings/System.timeZone"
@@ -69,10 +96,20 @@ class TimeZoneLookup:
                 name = json.loads(response.read(MAX_ANSWER_BYTES))
             if not isinstance(name, str):
                 raise ValueError("the answer is not a zone name")
-            return ZoneInfo(name), True
+            return ZoneInfo(name)
         except urllib.error.HTTPError as exc:
-            log.info("time zone lookup answered %s; using UTC", exc.code)
+            log.info("time zone lookup answered %s", exc.code)
         except (OSError, ValueError, ZoneInfoNotFoundError) as exc:
             # OSError covers timeouts, refused connections and DNS failures.
-            log.info("time zone lookup failed (%s); using UTC", type(exc).__name__)
-        return timezone.utc, False
+            log.info("time zone lookup failed (%s)", type(exc).__name__)
+        return None
+
+
+def zone_named(name: object) -> tzinfo | None:
+    """The zone a stored name names; None for anything else."""
+    if not isinstance(name, str) or not name or len(name) > 64:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

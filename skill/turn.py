@@ -3,27 +3,40 @@
 from __future__ import annotations
 
 import functools
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone, tzinfo
-from typing import Any
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING, Any
 
-from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_simple_slot_values, get_slot
 from ask_sdk_model import Directive, Response
 from ask_sdk_model.ui import SimpleCard
 
-from .device_time import TimeZoneLookup
+from .device_time import TimeZoneLookup, zone_named
 from .speech import Speech, Ssml, escape, load_catalogue
-from .storage import JournalKey
+from .storage import JournalKey, StorageUnavailable
+from .storage.contract import forget_storage_failures, storage_failed_here
+
+if TYPE_CHECKING:
+    from .periods import Period
+    from .storage import JournalStore
+
+log = logging.getLogger(__name__)
 
 REQUEST_ATTRIBUTE = "glimmers.turn"
 # Alexa rejects output speech longer than 8,000 characters, <speak> tags included.
 MAX_SPEECH = 7900
 MAX_CARD = 8000
 DEFAULT_LOCALE = "en-US"
+# Where a device may be when its zone is not known: from UTC-12 to UTC+14.
+WESTMOST = timedelta(hours=-12)
+EASTMOST = timedelta(hours=14)
+# The journal meta key holding the zone the person's device last reported.
+ZONE_META = "zone"
 
 Clock = Callable[[], datetime]
 
@@ -45,19 +58,90 @@ class Turn:
     # a handler that wants to keep something passes it to ``reply`` again).
     previous: dict[str, Any] = field(default_factory=dict)
     zones: TimeZoneLookup | None = None
+    store: JournalStore | None = None
+    _reported_zone: tzinfo | None = field(default=None, init=False, repr=False)
 
     @functools.cached_property
-    def zone(self) -> tzinfo:
-        """The device's time zone, asked for only by handlers that speak of days."""
+    def _zone(self) -> tuple[tzinfo, bool]:
         if self.zones is None:
-            return timezone.utc
+            return timezone.utc, True
         system = self.handler_input.request_envelope.context.system
         device = getattr(system, "device", None)
-        return self.zones.zone(system.api_endpoint, getattr(device, "device_id", None), system.api_access_token)
+        reported = self.zones.lookup(system.api_endpoint, getattr(device, "device_id", None), system.api_access_token)
+        if reported is not None:
+            self._reported_zone = reported  # kept with the journal after the answer (see keep_zone)
+            return reported, True
+        remembered = self._remembered_zone()
+        if remembered is not None:
+            return remembered, True
+        return timezone.utc, False
+
+    @property
+    def zone(self) -> tzinfo:
+        """The device's time zone, asked for only by handlers that speak of days.
+
+        When the Settings API cannot answer, the zone the device last reported
+        for this journal; with none ever known, UTC (and ``zone_known`` is false).
+        """
+        return self._zone[0]
+
+    @property
+    def zone_known(self) -> bool:
+        """Whether ``zone`` is the person's (reported now or before), not a UTC stand-in."""
+        return self._zone[1]
 
     @property
     def today(self) -> date:
         return self.now.astimezone(self.zone).date()
+
+    @property
+    def latest_today(self) -> date:
+        """The latest date it may be where the person is: ``today``, or with no zone known, the date at UTC+14."""
+        return self.today if self.zone_known else (self.now.astimezone(timezone.utc) + EASTMOST).date()
+
+    @property
+    def earliest_today(self) -> date:
+        """The earliest date it may be where the person is: ``today``, or with no zone known, the date at UTC-12."""
+        return self.today if self.zone_known else (self.now.astimezone(timezone.utc) + WESTMOST).date()
+
+    def when(self, moment: datetime) -> str:
+        """When a glimmer was noted, in words that hold where the person is (see ``Speech.when``)."""
+        return self.speech.when(moment, self.now, self.zone, known=self.zone_known)
+
+    def period_words(self, period: Period) -> str:
+        """A period in words that hold wherever the person is ("last week"; with no zone known, "around November 30")."""
+        return self.speech.period(period, self.earliest_today, self.latest_today)
+
+    def keep_zone(self) -> None:
+        """Store the zone the device reported with the journal when it changed, so a later lookup failure changes nothing.
+
+        Runs after the handler (``ZoneKeeper``), and not at all when storage
+        failed in this request: an outage costs a request no more waiting.
+        """
+        name = getattr(self._reported_zone, "key", None)
+        if self.store is None or self.zones is None or not isinstance(name, str) or storage_failed_here():
+            return
+        journal = self.key.ref.name
+        if self.zones.stored(journal) == name:
+            return
+        try:
+            if self.store.meta(self.key).get(ZONE_META) != name:
+                if not self.store.count(self.key):
+                    return  # no journal yet: opening the skill alone leaves nothing stored
+                self.store.update_meta(self.key, {ZONE_META: name})
+        except StorageUnavailable as exc:
+            log.warning("could not keep the device's time zone with the journal: %s", exc)
+            return
+        self.zones.note_stored(journal, name)
+
+    def _remembered_zone(self) -> tzinfo | None:
+        if self.store is None:
+            return None
+        try:
+            return zone_named(self.store.meta(self.key).get(ZONE_META))
+        except StorageUnavailable as exc:
+            log.warning("could not read the journal's last known time zone: %s", exc)
+            return None
 
     def name_tag(self) -> Ssml:
         """The recognised person's first name, spoken by Alexa; empty for an unrecognised voice."""
@@ -167,10 +251,17 @@ def _fit(speech: str, limit: int) -> str:
 class TurnInterceptor(AbstractRequestInterceptor):
     """Prepares a ``Turn`` for the handlers: identity, locale, clock and speech."""
 
-    def __init__(self, rng: random.Random, clock: Clock, zones: TimeZoneLookup | None = None):
+    def __init__(
+        self,
+        rng: random.Random,
+        clock: Clock,
+        zones: TimeZoneLookup | None = None,
+        store: JournalStore | None = None,
+    ):
         self.rng = rng
         self.clock = clock
         self.zones = zones
+        self.store = store
 
     def process(self, handler_input: HandlerInput) -> None:
         envelope = handler_input.request_envelope
@@ -178,6 +269,7 @@ class TurnInterceptor(AbstractRequestInterceptor):
         user = system.user if system.user is not None else envelope.session.user
         person = getattr(system, "person", None)
         locale = getattr(envelope.request, "locale", None) or DEFAULT_LOCALE
+        forget_storage_failures()
         # Skill events come without a session, and so without session attributes.
         session = handler_input.attributes_manager.session_attributes if envelope.session is not None else None
         previous = dict(session) if isinstance(session, dict) else {}
@@ -189,4 +281,14 @@ class TurnInterceptor(AbstractRequestInterceptor):
             locale=locale,
             previous=previous,
             zones=self.zones,
+            store=self.store,
         )
+
+
+class ZoneKeeper(AbstractResponseInterceptor):
+    """After the answer: keeps the zone a device reported with the journal, when it changed (``Turn.keep_zone``)."""
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        turn = handler_input.attributes_manager.request_attributes.get(REQUEST_ATTRIBUTE)
+        if isinstance(turn, Turn):
+            turn.keep_zone()

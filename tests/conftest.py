@@ -46,7 +46,7 @@ class FakeClock:
 def load_request(name: str, **changes: Any) -> dict[str, Any]:
     """A request fixture with only what the test needs changed.
 
-    ``glimmer=`` / ``category=`` set that slot's value, ``user=`` the user ID,
+    ``glimmer=`` / ``category=`` / ``topic=`` / ``span=`` set that slot's value (without a resolution), ``user=`` the user ID,
     ``person=`` a recognised person's ID, ``new=`` whether the session is new,
     ``attributes=`` the session attributes, ``device=`` the device ID,
     ``timestamp=`` the request time, ``request_id=`` the request ID (by
@@ -57,7 +57,7 @@ def load_request(name: str, **changes: Any) -> dict[str, Any]:
     request_id = changes.pop("request_id", None)
     envelope["request"]["requestId"] = request_id or f"{envelope['request']['requestId']}.{uuid.uuid4().hex[:12]}"
     envelope["context"]["System"]["apiEndpoint"] = alexa_api_url()
-    for slot_name in ("glimmer", "category"):
+    for slot_name in ("glimmer", "category", "topic", "span"):
         if slot_name in changes:
             value = changes.pop(slot_name)
             slot = envelope["request"]["intent"]["slots"][slot_name]

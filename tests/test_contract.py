@@ -283,3 +283,56 @@ def test_a_closed_store_opens_again_on_use(store):
     noted(store, ALICE, "one")
     store.close()
     assert store.count(ALICE) == 1
+
+
+# -- searching ----------------------------------------------------------------
+
+
+def test_search_forgives_case_punctuation_and_plurals_and_reads_newest_first(store):
+    noted(store, ALICE, "Two BIRDS singing!", "rain on the window", "a bird's nest, empty", "the smell of bread")
+    noted(store, BOB, "a bird at bob's feeder")
+    found = store.search(ALICE, ["bird"], 5)
+    assert [g.text for g in found.glimmers] == ["a bird's nest, empty", "Two BIRDS singing!"]
+    assert not found.has_more
+    assert [g.text for g in store.search(ALICE, ["Birds?"], 5).glimmers] == [g.text for g in found.glimmers]
+    assert [g.text for g in store.search(ALICE, ["the", "birds", "singing"], 5).glimmers] == ["Two BIRDS singing!"]
+
+
+def test_search_words_find_their_endings_but_not_other_words(store):
+    noted(store, ALICE, "a rainy morning", "it was raining", "a rainbow", "the brain fog lifted", "sunny", "Sunday")
+    assert sorted(g.text for g in store.search(ALICE, ["rain"], 10).glimmers) == ["a rainy morning", "it was raining"]
+    assert [g.text for g in store.search(ALICE, ["sun"], 10).glimmers] == ["sunny"]
+    noted(store, ALICE, "autumn leaves", "berries on the bush", "baking bread", start=NOW + timedelta(hours=1))
+    assert [g.text for g in store.search(ALICE, ["leaf"], 10).glimmers] == ["autumn leaves"]
+    assert [g.text for g in store.search(ALICE, ["berry"], 10).glimmers] == ["berries on the bush"]
+    assert [g.text for g in store.search(ALICE, ["bake"], 10).glimmers] == ["baking bread"]
+
+
+def test_search_pages_continue_from_a_cursor(store):
+    noted(store, ALICE, *(f"sea moment {n}" if n % 2 else f"other {n}" for n in range(9)))
+    first = store.search(ALICE, ["sea"], 2)
+    assert [g.text for g in first.glimmers] == ["sea moment 7", "sea moment 5"] and first.has_more
+    second = store.search(ALICE, ["sea"], 2, first.next_cursor)
+    assert [g.text for g in second.glimmers] == ["sea moment 3", "sea moment 1"] and not second.has_more
+    with pytest.raises(ValueError):
+        store.search(ALICE, ["sea"], 2, "not a cursor")
+
+
+def test_search_for_nothing_or_for_little_words_finds_nothing(store):
+    noted(store, ALICE, "the sea", "my glimmer")
+    assert store.search(ALICE, [], 5).glimmers == []
+    assert store.search(ALICE, ["the", "my", "glimmers"], 5).glimmers == []
+    assert store.search(BOB, ["sea"], 5).glimmers == []
+
+
+def test_search_reads_through_many_glimmers_and_unusual_text_alike(store):
+    texts = [f"ordinary {n}" for n in range(450)]
+    texts[3], texts[250] = "Café by the SEA", "100% sea_salt \\ and %_ wildcards"
+    texts[400] = "İstanbul harbour in the sea breeze"
+    noted(store, ALICE, *texts)
+    assert [g.text for g in store.search(ALICE, ["sea"], 10).glimmers] == [texts[400], texts[250], texts[3]]
+    assert [g.text for g in store.search(ALICE, ["café"], 10).glimmers] == [texts[3]]
+    assert [g.text for g in store.search(ALICE, ["%_"], 10).glimmers] == []
+    assert [g.text for g in store.search(ALICE, ["istanbul"], 10).glimmers] == []  # İ is not folded to i
+    page = store.search(ALICE, ["ordinary"], 3)
+    assert [g.text for g in page.glimmers] == ["ordinary 449", "ordinary 448", "ordinary 447"]

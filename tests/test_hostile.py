@@ -208,7 +208,10 @@ def check_answer(status: int, raw: bytes, mimetype: str) -> dict | None:
 
 # -- what may be written ---------------------------------------------------------
 
-RECORD, DELETE, SUGGEST, DISABLE = "record", "delete", "suggest", "disable"
+RECORD, DELETE, SUGGEST, DISABLE, CHANGE, REMEMBER = "record", "delete", "suggest", "disable", "change", "remember"
+# What any answered request may keep in its sender's journal meta: the zone its device reported, and
+# the day the greeting recalled a glimmer from a year before.
+REMEMBERED = ("zone", "memory_told")
 
 
 def envelope_of(body: bytes) -> Any:
@@ -229,6 +232,8 @@ def write_allowed(envelope: Any) -> str | None:
     kind = _get(envelope, "request", "type")
     if kind == "AlexaSkillEvent.SkillDisabled":
         return DISABLE
+    if kind == "LaunchRequest":
+        return REMEMBER
     if kind != "IntentRequest":
         return None
     name = _get(envelope, "request", "intent", "name")
@@ -241,9 +246,13 @@ def write_allowed(envelope: Any) -> str | None:
         return DELETE
     if name in ("SuggestGlimmerIntent", "BeAGlimmerIntent"):
         return SUGGEST
-    if name in ("AMAZON.YesIntent", "AMAZON.MoreIntent", "AMAZON.NextIntent") and question == "another_suggestion":
+    if name in ("AMAZON.YesIntent", "AMAZON.MoreIntent", "AMAZON.NextIntent") and question in (
+        "another_suggestion", "offer_suggestion"
+    ):
         return SUGGEST
-    return None
+    if name == "ChangeLastGlimmerIntent":
+        return CHANGE
+    return REMEMBER
 
 
 def _glimmers(raw: bytes | None) -> dict[str, Any]:
@@ -254,6 +263,15 @@ def _glimmers(raw: bytes | None) -> dict[str, Any]:
 
 def _meta(raw: bytes | None) -> Any:
     return None if raw is None else json.loads(raw).get("meta")
+
+
+def _meta_but_remembered(raw: bytes | None) -> Any:
+    """The journal's meta without what any request may remember in it (see REMEMBERED)."""
+    meta = _meta(raw)
+    if not isinstance(meta, dict):
+        return meta
+    return {doc: {k: v for k, v in fields.items() if k not in REMEMBERED} if isinstance(fields, dict) else fields
+            for doc, fields in meta.items()}
 
 
 def check_writes(before: dict[str, bytes], after: dict[str, bytes], envelope: Any, answered: bool) -> None:
@@ -282,6 +300,17 @@ def check_writes(before: dict[str, bytes], after: dict[str, bytes], envelope: An
         assert _meta(after.get(journal)) == _meta(before.get(journal))
     elif kind == DELETE:
         assert set(new) <= set(old) and all(new[i] == old[i] for i in new), (old, new)
+    elif kind == CHANGE:  # one glimmer's text, never its id or time
+        assert set(new) == set(old), (old, new)
+        changed_texts = [i for i in new if new[i] != old[i]]
+        assert len(changed_texts) <= 1, (old, new)
+        for i in changed_texts:
+            assert {**new[i], "text": old[i]["text"]} == old[i], (old[i], new[i])
+        assert _meta_but_remembered(after.get(journal)) == _meta_but_remembered(before.get(journal))
+    elif kind == REMEMBER:
+        assert new == old, (old, new)
+        assert journal in before, "a request that only remembers created a journal"
+        assert _meta_but_remembered(after.get(journal)) == _meta_but_remembered(before.get(journal))
     else:
         assert new == old, (old, new)
 

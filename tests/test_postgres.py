@@ -484,6 +484,8 @@ def _request_methods(store: PostgresStore, key: JournalKey, glimmer_id: str) -> 
         "page after": lambda: store.page(key, 2, encode_cursor(Glimmer("z", "", NOW, ""))),
         "page between": lambda: store.page(key, 2, between=(NOW, NOW + timedelta(days=1))),
         "glimmers": lambda: store.glimmers(key, between=(NOW, NOW + timedelta(days=1))),
+        "search": lambda: store.search(key, ["xylophone", "ünïcode"], 2),
+        "search after": lambda: store.search(key, ["xylophone"], 2, encode_cursor(Glimmer("z", "", NOW, ""))),
         "count": lambda: store.count(key),
         "days_noted": lambda: store.days_noted(key, ZoneInfo("Europe/Paris"), NOW),
         "days_noted offset": lambda: store.days_noted(key, timezone(timedelta(hours=3))),

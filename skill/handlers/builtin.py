@@ -25,7 +25,9 @@ def _intent_is(handler_input: HandlerInput, *names: str) -> bool:
 # Help inside a step explains that step and keeps the step going: the message,
 # and the session state that step carries.
 CONTEXT_HELP = {
-    "more_glimmers": ("HELP_READING", ("cursor", "period")),
+    "more_glimmers": ("HELP_READING", ("cursor", "period", "topic")),
+    "offer_suggestion": ("HELP_OFFERED_SUGGESTION", ()),
+    "offer_grounding": ("HELP_OFFERED_GROUNDING", ()),
     "confirm_delete_last": ("HELP_DELETING", ("delete_id",)),
     "confirm_delete_all": ("HELP_DELETING", ()),
     "another_suggestion": ("HELP_SUGGESTING", ("category",)),
@@ -42,6 +44,12 @@ def _help(turn: Turn) -> Response:
     if turn.previous.get("asked_for_glimmer"):
         help_text = turn.speech.say("HELP_RECORDING")
         return turn.reply(help_text, reprompt=turn.speech.say("ASK_GLIMMER_REPROMPT"))
+    if turn.previous.get("asked_for_change"):
+        help_text = turn.speech.say("HELP_CHANGING")
+        return turn.reply(help_text, reprompt=turn.speech.say("CHANGE_ASK_REPROMPT"))
+    if turn.previous.get("asked_for_topic"):
+        help_text = turn.speech.say("HELP_SEARCHING")
+        return turn.reply(help_text, reprompt=turn.speech.say("SEARCH_ASK_REPROMPT"))
     return turn.reply(turn.speech.say("HELP"), reprompt=turn.speech.say("HELP_REPROMPT"))
 
 

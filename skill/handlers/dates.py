@@ -19,10 +19,14 @@ MAX_ASKS = 2
 
 
 def period_asked_for(turn: Turn) -> tuple[Period | None, bool]:
-    """The period the ``date`` slot names, read toward the past; and whether a date was said at all."""
+    """The period the ``date`` slot names, read toward the past; and whether a date was said at all.
+
+    Alexa resolves the words in the device's own time: with the zone unknown,
+    a date up to the latest day it may be there is not in the future.
+    """
     value = turn.slot_text(DATE_SLOT)
     period = parse_amazon_date(value, turn.today)
-    return (toward_the_past(period, turn.today) if period else None), value is not None
+    return (toward_the_past(period, turn.latest_today) if period else None), value is not None
 
 
 def ask_for_date(turn: Turn, intent_name: str, not_understood: bool) -> Response:
@@ -57,7 +61,7 @@ class GlimmersByDateHandler(AbstractRequestHandler):
         period, said = period_asked_for(turn)
         if period is None:
             return ask_for_date(turn, BY_DATE_INTENT, not_understood=said)
-        if period.start > turn.today:
+        if period.start > turn.latest_today:
             speech = turn.speech.say("DATE_IN_FUTURE")
             if turn.one_shot:
                 return turn.reply(speech, end=True)

@@ -12,6 +12,7 @@ from ask_sdk_model import Response
 
 from ..storage import JournalStore, StorageUnavailable
 from ..turn import Turn
+from .memories import launch_memory
 from .progress import streak
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,12 @@ LATER = timedelta(days=1)
 
 
 class LaunchHandler(AbstractRequestHandler):
-    """Greets a newcomer with what glimmers are, a returning person with today's count."""
+    """Greets a newcomer with what glimmers are, a returning person with today's count.
+
+    A glimmer from exactly a year ago may be mentioned too, at most once a day.
+    With the person's time zone unknown, nothing about "today" is said (it
+    could be their yesterday or tomorrow): only a welcome and a question.
+    """
 
     def __init__(self, store: JournalStore):
         self.store = store
@@ -45,6 +51,12 @@ class LaunchHandler(AbstractRequestHandler):
         hello = say("GREET_PERSON", name=turn.name_tag()) if turn.key.person_id else ""
         if not noted:
             return turn.reply(turn.speech.join(hello, say("WELCOME_NEW")), reprompt=say("LAUNCH_REPROMPT"))
+        if not turn.zone_known:
+            return turn.reply(
+                turn.speech.join(hello, say("WELCOME_BACK_NONE_TODAY"), say("LAUNCH_ASK_UNSURE")),
+                reprompt=say("LAUNCH_REPROMPT"),
+            )
+        memory = launch_memory(turn, self.store, noted)
         days, noticed_today = streak(noted, turn.today)
         # Progress is mentioned only when it is good news; a broken streak is never brought up.
         progress = say("LAUNCH_STREAK", count=days) if noticed_today and days >= 2 else ""
@@ -52,4 +64,4 @@ class LaunchHandler(AbstractRequestHandler):
             greeting, ask = say("WELCOME_BACK", count=today), say("LAUNCH_ASK")
         else:
             greeting, ask = say("WELCOME_BACK_NONE_TODAY"), say("LAUNCH_ASK_NONE_TODAY")
-        return turn.reply(turn.speech.join(hello, greeting, progress, ask), reprompt=say("LAUNCH_REPROMPT"))
+        return turn.reply(turn.speech.join(hello, greeting, progress, memory, ask), reprompt=say("LAUNCH_REPROMPT"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -11,7 +11,7 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from ..storage import JournalStore, StorageUnavailable
-from ..turn import Turn
+from ..turn import EASTMOST, WESTMOST, Turn
 from .dates import period_asked_for
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class CountGlimmersHandler(AbstractRequestHandler):
         if period is None:
             speech = say("COUNT_TOTAL", count=total) if total else say("COUNT_NONE")
             return _answer(turn, speech, (title, text("CARD_COUNT_ALL", count=total)))
-        words = turn.speech.period(period, turn.today)
+        words = turn.period_words(period)
         speech = say("COUNT_PERIOD", count=count, period=words) if count else say("COUNT_PERIOD_NONE", period=words)
         lines = [text("CARD_COUNT_PERIOD", count=count, period=words), text("CARD_COUNT_ALL", count=total)]
         return _answer(turn, speech, (title, "\n".join(lines)))
@@ -86,13 +86,22 @@ class StreakHandler(AbstractRequestHandler):
         turn = Turn.of(handler_input)
         say = turn.speech.say
         try:
-            noted = self.store.days_noted(turn.key, turn.zone)
+            if turn.zone_known:
+                days, today = streak(self.store.days_noted(turn.key, turn.zone), turn.today)
+                sure = True
+            else:
+                # Where the person is, it may be any day from UTC-12's to UTC+14's: speak of what holds at both.
+                west = streak(self.store.days_noted(turn.key, timezone(WESTMOST)), turn.earliest_today)
+                east = streak(self.store.days_noted(turn.key, timezone(EASTMOST)), turn.latest_today)
+                sure = west == east
+                days, today = west if sure else (min(west[0], east[0]), False)
         except StorageUnavailable as exc:
             log.warning("could not read a journal for a streak: %s", exc)
             return turn.reply(say("READ_FAILED"), end=True)
-        days, today = streak(noted, turn.today)
         if days == 0:
             speech = say("STREAK_NONE")
+        elif not sure:
+            speech = say("STREAK_ABOUT", count=days)
         elif today:
             speech = say("STREAK_RUNNING", count=days) if days > 1 else say("STREAK_TODAY_ONE")
         else:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -11,7 +13,7 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from ..periods import PERIOD_KINDS, Period
-from ..speech import pause
+from ..speech import Ssml, pause
 from ..storage import JournalStore, StorageUnavailable
 from ..storage.contract import encode_cursor
 from ..turn import Turn
@@ -32,33 +34,70 @@ def _capitalised(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+@dataclass(frozen=True)
+class Framing:
+    """What a first page says around the glimmers, when it is not the plain read-back or a period's.
+
+    ``intro`` says it for a number of glimmers; ``none`` is said when there are
+    none, and then, with an ``offer``, the skill asks that yes/no question
+    (``offer`` names it in the session) instead of what to do next.
+    """
+
+    intro: Callable[[int], Ssml]
+    none: Ssml
+    offer: str | None = None
+    offer_speech: Ssml | None = None
+    offer_reprompt: Ssml | None = None
+
+
 def read_page(
-    turn: Turn, store: JournalStore, before: str | None, period: Period | None = None
+    turn: Turn,
+    store: JournalStore,
+    before: str | None,
+    period: Period | None = None,
+    topic: str | None = None,
+    framing: Framing | None = None,
 ) -> Response:
-    """Read the next few glimmers older than ``before`` (newest first), within ``period``, and offer more."""
+    """Read the next few glimmers older than ``before`` (newest first), within ``period`` or about ``topic``.
+
+    Offers more while there is more: "yes", "more" or "next" continue from the
+    cursor the session carries, with the same period or topic.
+    """
     say = turn.speech.say
     try:
-        between = period.bounds(turn.zone) if period is not None else None
-        page = store.page(turn.key, PAGE_SIZE, before, between)
+        if topic is not None:
+            page = store.search(turn.key, topic.split(), PAGE_SIZE, before)
+        else:
+            between = period.bounds(turn.zone) if period is not None else None
+            page = store.page(turn.key, PAGE_SIZE, before, between)
     except StorageUnavailable as exc:
         log.warning("could not read a journal: %s", exc)
         return turn.reply(say("READ_FAILED"), end=True)
 
     damaged = say("READ_DAMAGED") if page.damaged and before is None else ""
-    period_words = turn.speech.period(period, turn.today) if period is not None else None
+    period_words = turn.period_words(period) if period is not None and framing is None else None
     if not page.glimmers:
         if before is None:
-            none = say("READ_PERIOD_NONE", period=period_words) if period_words else say("READ_NONE")
+            if framing is not None:
+                none = framing.none
+            else:
+                none = say("READ_PERIOD_NONE", period=period_words) if period_words else say("READ_NONE")
             empty = turn.speech.join(damaged, none)
+            if framing is not None and framing.offer and framing.offer_speech and not turn.one_shot:
+                return turn.reply(
+                    turn.speech.join(empty, framing.offer_speech),
+                    reprompt=framing.offer_reprompt or framing.offer_speech,
+                    question=framing.offer,
+                )
             if turn.one_shot:
                 return turn.reply(empty, end=True)
             return turn.reply(empty, reprompt=say("WHAT_NEXT_REPROMPT"))
-        return _finish(turn, say("READ_DONE"), card=None)
+        return _finish(turn, say("SEARCH_DONE") if topic is not None else say("READ_DONE"), card=None)
 
     items, lines, used = [], [], 0
     cursor = page.next_cursor
     for index, glimmer in enumerate(page.glimmers):
-        when = _capitalised(turn.speech.when(glimmer.created_at, turn.now, turn.zone))
+        when = _capitalised(turn.when(glimmer.created_at))
         item = say("READ_ITEM", when=when, glimmer=spoken_form(glimmer.text))
         if items and used + len(item) > PAGE_SPEECH_BUDGET:
             cursor = encode_cursor(last)
@@ -70,12 +109,17 @@ def read_page(
 
     if before is not None:
         intro = say("READ_INTRO_MORE", count=len(items))
+    elif framing is not None:
+        intro = framing.intro(len(items))
     elif period_words:
         intro = say("READ_PERIOD_INTRO", count=len(items), period=period_words, period_start=_capitalised(period_words))
     else:
         intro = say("READ_INTRO", count=len(items))
     body = f" {pause(400)} ".join(items)
-    card = (turn.speech.text("CARD_READ_TITLE"), "\n".join(lines))
+    if topic is not None:
+        card = (turn.speech.text("CARD_SEARCH_TITLE", topic=topic), "\n".join(lines))
+    else:
+        card = (turn.speech.text("CARD_READ_TITLE"), "\n".join(lines))
     if cursor is not None:
         return turn.reply(
             turn.speech.join(damaged, intro, body, pause(300), say("READ_MORE_QUESTION")),
@@ -84,8 +128,10 @@ def read_page(
             question=MORE_GLIMMERS,
             cursor=cursor,
             period=period_state(period),
+            topic=topic,
         )
-    return _finish(turn, turn.speech.join(damaged, intro, body, pause(300), say("READ_DONE")), card)
+    done = say("SEARCH_DONE") if topic is not None else say("READ_DONE")
+    return _finish(turn, turn.speech.join(damaged, intro, body, pause(300), done), card)
 
 
 def period_state(period: Period | None) -> list[str] | None:
@@ -141,7 +187,9 @@ class ReadMoreHandler(AbstractRequestHandler):
         turn = Turn.of(handler_input)
         cursor = turn.previous.get("cursor")
         period = period_from_state(turn.previous.get("period"))
+        topic = turn.previous.get("topic")
+        topic = topic if isinstance(topic, str) and topic.strip() else None
         try:
-            return read_page(turn, self.store, cursor if isinstance(cursor, str) else None, period)
+            return read_page(turn, self.store, cursor if isinstance(cursor, str) else None, period, topic)
         except ValueError:  # a cursor this skill did not make: start again
-            return read_page(turn, self.store, None, period)
+            return read_page(turn, self.store, None, period, topic)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -10,6 +12,7 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Intent, IntentConfirmationStatus, Response, Slot, SlotConfirmationStatus
 from ask_sdk_model.dialog import ElicitSlotDirective
 
+from ..speech import Ssml
 from ..storage import JournalStore, StorageUnavailable
 from ..turn import Turn
 
@@ -26,6 +29,24 @@ MAX_ASKS = 2
 # What "record a glimmer" can leave in the slot when Alexa maps it onto
 # "record {glimmer}": no glimmer was actually said.
 NOT_A_GLIMMER = {"a glimmer", "glimmer", "my glimmer", "another glimmer", "a new glimmer", "another", "another one", "one", "something", "it"}
+# The session remembers the glimmer just saved, so "no, I said ..." changes that one.
+SAVED_ID = "saved_id"
+# "I had a rough day" or "I felt overwhelmed" reaches this intent through its "I had" and
+# "I felt" carriers. Such words are not a glimmer to keep: the skill offers a calm moment.
+HARD_MOMENTS = frozenset(
+    f"{article}{word}{tail}"
+    for word in ("rough", "hard", "bad", "tough", "awful", "terrible", "horrible", "long", "stressful", "difficult",
+                 "sad", "lonely", "scary")
+    for article in ("a ", "an ", "such a ", "a really ", "a very ", "a pretty ")
+    for tail in (" day", " night", " morning", " week", " time")
+) | frozenset(
+    f"{lead}{word}"
+    for word in ("overwhelmed", "anxious", "stressed", "stressed out", "panicky", "awful", "terrible", "sad",
+                 "low", "down", "scared", "worried", "on edge", "frazzled", "exhausted", "burnt out", "lonely",
+                 "upset", "miserable", "hopeless", "numb", "tense", "nervous", "a panic attack", "a breakdown")
+    for lead in ("", "so ", "really ", "very ", "pretty ", "a bit ", "kind of ", "quite ")
+)
+OFFER_GROUNDING = "offer_grounding"
 
 
 def shorten(text: str, limit: int) -> tuple[str, bool]:
@@ -40,6 +61,26 @@ def shorten(text: str, limit: int) -> tuple[str, bool]:
 def spoken_form(text: str) -> str:
     """A glimmer as it sits inside a sentence: no closing punctuation of its own."""
     return text.rstrip(" .!?;,")
+
+
+def spoken_back(text: str, whole: Callable[[str], Ssml], beginning: Callable[[str], Ssml]) -> Ssml:
+    """A glimmer said back by ``whole``, or when it is long, its beginning by ``beginning``."""
+    spoken = spoken_form(text)
+    if len(spoken) <= SPOKEN_BACK_CHARS:
+        return whole(spoken)
+    return beginning(spoken_form(shorten(spoken, SPOKEN_BEGINNING_CHARS)[0]))
+
+
+def is_a_hard_moment(text: str) -> bool:
+    """Words about a hard time ("a rough day", "so overwhelmed"), not a glimmer."""
+    words = " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
+    # Said as the answer to "What did you notice?", the words come with their own beginning.
+    for lead in ("today ", "just ", "i'm feeling ", "i'm ", "i am ", "i feel ", "i felt ", "feeling ",
+                 "i've had ", "i had ", "it's been ", "it was ", "really "):
+        words = words.removeprefix(lead)
+    for tail in (" today", " right now", " again", " lately"):
+        words = words.removesuffix(tail)
+    return words in HARD_MOMENTS
 
 
 class RecordGlimmerHandler(AbstractRequestHandler):
@@ -57,29 +98,33 @@ class RecordGlimmerHandler(AbstractRequestHandler):
         text = turn.slot_text(GLIMMER_SLOT)
         if not text or text.lower().rstrip(".!?") in NOT_A_GLIMMER:
             return self._ask_for_text(turn)
+        if is_a_hard_moment(text):
+            return turn.reply(
+                turn.speech.join(say("HARD_MOMENT"), say("OFFER_GROUNDING")),
+                reprompt=say("OFFER_GROUNDING_REPROMPT"),
+                question=OFFER_GROUNDING,
+            )
         text, truncated = shorten(text, MAX_GLIMMER_CHARS)
         try:
-            self.store.add(turn.key, text, turn.locale, turn.now, request_id=turn.request_id)
+            saved = self.store.add(turn.key, text, turn.locale, turn.now, request_id=turn.request_id)
         except StorageUnavailable as exc:
             log.warning("could not save a glimmer: %s", exc)
             if turn.one_shot:
                 return turn.reply(say("SAVE_FAILED"), end=True)
             return turn.reply(say("SAVE_FAILED"), reprompt=say("WHAT_NEXT_REPROMPT"))
 
-        spoken = spoken_form(text)
-        if len(spoken) <= SPOKEN_BACK_CHARS:
-            saved = say("SAVED", glimmer=spoken)
-        else:
-            beginning = spoken_form(shorten(spoken, SPOKEN_BEGINNING_CHARS)[0])
-            saved = say("SAVED_BEGINNING", glimmer=beginning)
+        said_back = spoken_back(
+            text, lambda g: say("SAVED", glimmer=g), lambda g: say("SAVED_BEGINNING", glimmer=g)
+        )
         note = say("TRUNCATED") if truncated else ""
         card = (turn.speech.text("CARD_SAVED_TITLE"), turn.speech.text("CARD_SAVED", glimmer=text))
         if turn.one_shot:
-            return turn.reply(turn.speech.join(saved, note, say("SAVED_ONE_SHOT_CLOSE")), end=True, card=card)
+            return turn.reply(turn.speech.join(said_back, note, say("SAVED_ONE_SHOT_CLOSE")), end=True, card=card)
         return turn.reply(
-            turn.speech.join(saved, note, say("INVITE_ANOTHER")),
+            turn.speech.join(said_back, note, say("INVITE_ANOTHER")),
             reprompt=say("INVITE_ANOTHER_REPROMPT"),
             card=card,
+            state={SAVED_ID: saved.id},
         )
 
     def _ask_for_text(self, turn: Turn) -> Response:

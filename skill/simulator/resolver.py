@@ -5,7 +5,10 @@ A line is normalised (lower case, punctuation dropped except apostrophes),
 matched against every sample and every common phrase of the built-in intents
 the model declares, and the most specific match wins: the one with the fewest
 characters taken by free-text slots, then the one with the most literal words.
-Two intents matching equally well is reported as a tie.
+Two intents matching equally well is reported as a tie. A line no sample
+matches is tried again without fillers, then against samples it is a few small
+edits away from (``generalise.py``: Alexa too understands more than its
+samples); only then is it the fallback intent.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 from .builtin_phrases import BUILT_IN_PHRASES, EXIT_PHRASES, FALLBACK_INTENT
 from .dates import resolve_date
+from .generalise import Piece, concepts, is_function, near_match, pieces_of, strip_fillers, transcribe, words_of
 from .model import InteractionModel, SlotTypeValue
 from .numbers import parse_number
 
@@ -27,6 +31,12 @@ ONE_SHOT_VERBS = ("ask", "tell", "use", "open", "start", "launch")
 CONNECTORS = ("to", "that", "for", "about", "if", "whether", "and")
 TRAILING_CONNECTORS = ("with", "using", "from", "in", "on")
 _ARTICLE = re.compile(r"^(?:the|a|an|my|some)\s+")
+# Alexa hears "one year" and "1 year" alike: a sample's number words also match digits.
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+}
+_DIGIT_WORDS = {digits: word for word, digits in _NUMBER_WORDS.items()}
 
 
 def normalise(text: str) -> str:
@@ -40,8 +50,8 @@ def normalise(text: str) -> str:
 
 
 def heard(line: str) -> str:
-    """The normalised line without a leading wake word ("Alexa, ...")."""
-    return re.sub(r"^alexa(?: |$)", "", normalise(line)).strip()
+    """The normalised line without a leading wake word ("Alexa, ..."), spelled as speech recognition would."""
+    return transcribe(re.sub(r"^alexa(?: |$)", "", normalise(line)).strip())
 
 
 def blank_slots(sample: str) -> str:
@@ -74,10 +84,11 @@ class Candidate:
     slots: dict[str, SlotFill]
     wildcard_chars: int
     literal_chars: int
+    near_cost: float = 0.0  # how far from the sample the line was (0: it matched the sample exactly)
 
     @property
-    def rank(self) -> tuple[int, int]:
-        return (self.wildcard_chars, -self.literal_chars)
+    def rank(self) -> tuple[float, int, int]:
+        return (self.near_cost, self.wildcard_chars, -self.literal_chars)
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,7 @@ class Understanding:
     sample: str | None = None
     one_shot: bool = False
     ties: tuple[Candidate, ...] = ()
+    near: bool = False  # understood from a sample it does not match word for word (see generalise.py)
 
     def describe(self) -> dict[str, Any]:
         """A summary for ``--json`` output, naming the sample that matched and any tie."""
@@ -99,6 +111,8 @@ class Understanding:
             summary["intent"] = self.intent
         if self.sample:
             summary["sample"] = self.sample
+        if self.near:
+            summary["near"] = True
         if self.slots:
             summary["slots"] = {name: fill.value for name, fill in self.slots.items()}
         if self.one_shot:
@@ -121,6 +135,15 @@ class _Sample:
     literal_chars: int
 
 
+@dataclass(frozen=True)
+class _NearSample:
+    """A sample without a free-text slot, prepared for near matches."""
+
+    sample: _Sample
+    pieces: tuple[Piece, ...]
+    content: tuple[frozenset[str], ...]  # the concepts of each content word
+
+
 class Resolver:
     """Turns typed lines into what Alexa would send, for one interaction model."""
 
@@ -131,6 +154,7 @@ class Resolver:
             for intent in model.intents.values()
             for sample in intent.samples
         ]
+        self._near = [self._prepare_near(sample) for sample in self._samples if self._near_allowed(sample)]
         self._slot_samples = {
             (intent.name, slot.name): [self._compile(intent.name, sample) for sample in slot.samples]
             for intent in model.intents.values()
@@ -248,13 +272,68 @@ class Resolver:
     def _best(self, utterance: str, said: str, today: date, one_shot: bool) -> Understanding:
         found = self.candidates(utterance, today)
         if not found:
+            quieter = strip_fillers(utterance)
+            if quieter != utterance:
+                found = self.candidates(quieter, today)
+        if not found:
+            found = self.near_candidates(utterance, today)
+        if not found:
             if self.model.declares(FALLBACK_INTENT):
                 return Understanding(said, "intent", FALLBACK_INTENT, {}, None, one_shot)
             return Understanding(said, "not_understood", one_shot=one_shot)
         best = found[0]
         ties = tuple(c for c in found[1:] if c.rank == best.rank and c.intent != best.intent)
         unique_ties = tuple({c.intent: c for c in ties}.values())
-        return Understanding(said, "intent", best.intent, best.slots, best.sample, one_shot, unique_ties)
+        return Understanding(
+            said, "intent", best.intent, best.slots, best.sample, one_shot, unique_ties, near=best.near_cost > 0
+        )
+
+    def near_candidates(self, utterance: str, today: date) -> list[Candidate]:
+        """Samples without a free-text slot that the line is a few small edits away from, best first."""
+        said = words_of(strip_fillers(utterance))
+        if not said:
+            return []
+        said_concepts = [concepts([word]) for word in said]
+        everything_said = set().union(*said_concepts)
+        found = []
+        for near in self._near:
+            shared = sum(1 for word in near.content if word & everything_said)
+            if shared == 0 or shared < min(2, len(near.content)):
+                continue
+            intent = self.model.intents[near.sample.intent]
+
+            def fits(slot: str, words: str, intent=intent) -> bool:
+                declared = intent.slots.get(slot)
+                converted = self._convert(slot, declared.type if declared else "AMAZON.SearchQuery", words, today)
+                return converted is not None and converted[1] == 0
+
+            match = near_match(said, near.pieces, fits)
+            if match is None:
+                continue
+            slots = {}
+            for name, words in match.slots.items():
+                declared = intent.slots.get(name)
+                converted = self._convert(name, declared.type if declared else "AMAZON.SearchQuery", words, today)
+                assert converted is not None
+                slots[name] = converted[0]
+            found.append(Candidate(near.sample.intent, near.sample.text, slots, 0, near.sample.literal_chars,
+                                   near_cost=max(match.cost, 0.01)))
+        return sorted(found, key=lambda c: c.rank)
+
+    def _near_allowed(self, sample: _Sample) -> bool:
+        intent = self.model.intents[sample.intent]
+        for name in sample.slot_names:
+            declared = intent.slots.get(name)
+            if declared is None or declared.type in FREE_TEXT_TYPES:
+                return False
+        return True
+
+    def _prepare_near(self, sample: _Sample) -> _NearSample:
+        pieces = tuple(pieces_of(sample.text))
+        content = tuple(
+            frozenset(concepts([p.word])) for p in pieces if p.word is not None and not is_function(p.word)
+        )
+        return _NearSample(sample, pieces, content)
 
     def _compile(self, intent: str, sample: str) -> _Sample:
         pieces, names, literal = [], [], 0
@@ -266,7 +345,10 @@ class Resolver:
             elif part.strip():
                 words = normalise(part)
                 literal += len(words.replace(" ", ""))
-                pieces.append(re.escape(words))
+                pieces.append(" ".join(
+                    f"(?:{re.escape(w)}|{_NUMBER_WORDS[w]})" if w in _NUMBER_WORDS else re.escape(w)
+                    for w in words.split()
+                ))
         return _Sample(intent, sample, re.compile("^" + " ".join(pieces) + "$"), tuple(names), literal)
 
     def _try(self, sample: _Sample, utterance: str, today: date) -> Candidate | None:
@@ -305,5 +387,6 @@ class Resolver:
         """The custom slot values these words name (entity resolution), by value or synonym."""
         words = self._values.get(slot_type, {})
         key = normalise(text)
-        found = words.get(key) or words.get(_ARTICLE.sub("", key)) or []
+        spelled = " ".join(_DIGIT_WORDS.get(word, word) for word in key.split())
+        found = words.get(key) or words.get(spelled) or words.get(_ARTICLE.sub("", spelled)) or []
         return tuple(found)

@@ -138,8 +138,15 @@ class Speech:
         """Sentences one after another; every part must already be SSML."""
         return Ssml(" ".join(p for p in parts if p))
 
-    def when(self, moment: datetime, now: datetime, zone: tzinfo) -> str:
-        """When something happened, in words: "earlier today", "on Tuesday", "on November 3"."""
+    def when(self, moment: datetime, now: datetime, zone: tzinfo, known: bool = True) -> str:
+        """When something happened, in words: "earlier today", "on Tuesday", "on November 3".
+
+        With the person's zone not ``known``, day words could contradict them
+        (a glimmer from their yesterday evening can be "today" in UTC), so the
+        time that has passed is said instead: "about nine hours ago".
+        """
+        if not known:
+            return self.elapsed(now - moment)
         day = moment.astimezone(zone).date()
         today = now.astimezone(zone).date()
         days_ago = (today - day).days
@@ -155,8 +162,42 @@ class Speech:
             key = "WHEN_DATE" if day.year == today.year or days_ago < 180 else "WHEN_DATE_YEAR"
         return self.catalogue.phrasings(key)[0].format(**params)
 
-    def period(self, period: Period, today: date) -> str:
-        """A period in words, as it follows a verb: "yesterday", "last week", "in October"."""
+    def elapsed(self, gone: timedelta) -> str:
+        """How long ago, in words that are true in every time zone: "about three hours ago", "about a week ago"."""
+        hours = max(gone.total_seconds(), 0) / 3600
+        days = hours / 24
+        if hours < 1:
+            key, count = "AGO_WITHIN_HOUR", None
+        elif hours < 24:
+            key, count = "AGO_HOURS", int(hours)
+        elif days < 7:
+            key, count = "AGO_DAYS", int(days)
+        elif days < 56:
+            key, count = "AGO_WEEKS", int(days // 7)
+        elif days < 365:
+            key, count = "AGO_MONTHS", max(2, int(days // 30))
+        else:
+            key, count = "AGO_YEARS", int(days // 365)
+        phrasing = self.catalogue.phrasings(key, count)[0]
+        return phrasing.format(count=self.number(count)) if count is not None else phrasing
+
+    def number(self, count: int) -> str:
+        """A small number as a word ("three"), larger ones in digits."""
+        words = self.catalogue.names.get("numbers") or []
+        return words[count] if 0 <= count < len(words) else str(count)
+
+    def period(self, period: Period, today: date, latest_today: date | None = None) -> str:
+        """A period in words, as it follows a verb: "yesterday", "last week", "in October".
+
+        When today is not known exactly (it is some day from ``today`` to
+        ``latest_today``), relative words are used only if they are right for
+        every such day; otherwise the period is named by its date.
+        """
+        if latest_today is not None and latest_today != today:
+            words = {self.period(period, day) for day in (today, latest_today)}
+            if len(words) == 1:
+                return words.pop()
+            return self._absolute_period(period)
         names = self.catalogue.names
         start = period.start
         params: dict[str, Any] = {
@@ -199,4 +240,21 @@ class Speech:
             key, params["season"] = "PERIOD_SEASON", names["seasons"][season]
         else:
             key, params["decade"] = "PERIOD_DECADE", start.year
+        return self.catalogue.phrasings(key)[0].format(**params)
+
+    def _absolute_period(self, period: Period) -> str:
+        """A period named by its dates alone: "around November 30, 2026", "in the week of November 23"."""
+        names = self.catalogue.names
+        start = period.start
+        params: dict[str, Any] = {"month": names["months"][start.month - 1], "day": start.day, "year": start.year}
+        key = {
+            # Its bounds are a guess too (UTC's day): "around November 30, 2026".
+            "day": "PERIOD_AROUND_DATE",
+            "week": "PERIOD_WEEK_OF",
+            "weekend": "PERIOD_WEEKEND_OF",
+            "month": "PERIOD_MONTH_YEAR",
+            "year": "PERIOD_YEAR",
+        }.get(period.kind)
+        if key is None:
+            return self.period(period, start)
         return self.catalogue.phrasings(key)[0].format(**params)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import secrets
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
 from typing import Any, Protocol, runtime_checkable
@@ -27,8 +29,27 @@ RECORD_FIELDS = ("id", "text", "created_at", "locale")
 META_LISTS = ("recent_suggestions",)
 
 
+# Whether storage has failed in the work in hand (one request): what can wait, such as
+# remembering a device's time zone, is then left for a later request.
+_failed_here: ContextVar[bool] = ContextVar("glimmers_storage_failed", default=False)
+
+
 class StorageUnavailable(Exception):
     """Storage cannot be written or read right now (disk full or read-only, database down)."""
+
+    def __init__(self, *args: object):
+        super().__init__(*args)
+        _failed_here.set(True)
+
+
+def storage_failed_here() -> bool:
+    """Whether a ``StorageUnavailable`` was raised since ``forget_storage_failures`` (in this thread or task)."""
+    return _failed_here.get()
+
+
+def forget_storage_failures() -> None:
+    """Start a new piece of work (a request) with no storage failure seen."""
+    _failed_here.set(False)
 
 
 class InvalidRecord(ValueError):
@@ -167,6 +188,109 @@ class Page:
         return self.next_cursor is not None
 
 
+# -- searching ------------------------------------------------------------------
+#
+# Both engines decide what a search finds with these functions, so they agree
+# exactly: PostgreSQL may only narrow the rows it reads first (``SearchTerm.fragment``
+# is a piece of text every matching glimmer contains, whatever its case).
+
+# Words a search is never about ("find my glimmers about the sea" looks for "sea").
+SEARCH_STOPWORDS = frozenset(
+    "a an the my our your his her their some any of about on in at to for with from and or that this these those "
+    "it its i me we us you glimmer glimmers one ones time times before ever anything something".split()
+)
+# Plurals that do not end in a plain "s": (plural, singular).
+_IRREGULAR_PLURALS = {
+    "leaves": "leaf", "loaves": "loaf", "wolves": "wolf", "knives": "knife", "lives": "life", "wives": "wife",
+    "children": "child", "people": "person", "mice": "mouse", "geese": "goose", "feet": "foot", "teeth": "tooth",
+    "men": "man", "women": "woman", "berries": "berry",
+}
+_SINGULAR_OF = {plural: singular for plural, singular in _IRREGULAR_PLURALS.items()}
+_PLURAL_OF = {singular: plural for plural, singular in _IRREGULAR_PLURALS.items()}
+# What may follow a searched word in a glimmer: "rain" finds "rainy", "raining", "rained".
+_ENDINGS = frozenset({"y", "ing", "ed", "er", "ier", "iest", "ly", "ful", "ness"})
+# The only characters whose lower case is ASCII while they are not: left as they are, so that what
+# Python folds PostgreSQL's ILIKE folds too, under any collation.
+_FOLDS_TO_ASCII = re.compile("[^\u0130\u212a]+")
+_WORD = re.compile(r"[^\W_]+")
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+
+
+def _fold(text: str) -> str:
+    return _FOLDS_TO_ASCII.sub(lambda m: m.group(0).lower(), text)
+
+
+def _stem(word: str) -> str:
+    """A word without its plural: "birds" and "bird", "berries" and "berry", "leaves" and "leaf"."""
+    if word in _SINGULAR_OF:
+        return _SINGULAR_OF[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")) and len(word) > 4:
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def text_words(text: str) -> list[str]:
+    """The words of a glimmer as a search sees them: lower case, no punctuation or possessive, singular."""
+    return [_stem(w) for w in _WORD.findall(_POSSESSIVE.sub("", _fold(text)))]
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """One word a search looks for, as its stem."""
+
+    stem: str
+
+    def finds(self, word: str) -> bool:
+        """Whether a glimmer's word (from ``text_words``) is this term: the same stem, or it with an ending."""
+        stem = self.stem
+        if word == stem or word == _PLURAL_OF.get(stem):
+            return True
+        for base in {stem, stem[:-1] if len(stem) > 3 and stem.endswith("e") else stem}:
+            if word.startswith(base):
+                rest = word[len(base):]
+                if rest in _ENDINGS or (len(rest) > 1 and rest[0] == base[-1] and rest[1:] in _ENDINGS):
+                    return True
+        return False
+
+    @property
+    def fragment(self) -> str:
+        """Text every glimmer this term finds contains (in some case): for a database to narrow with first."""
+        stem = self.stem
+        candidates = [stem[:-1] if len(stem) > 3 and stem[-1] in "ye" else stem]
+        if stem in _PLURAL_OF:
+            plural = _PLURAL_OF[stem]
+            common = 0
+            while common < min(len(stem), len(plural)) and stem[common] == plural[common]:
+                common += 1
+            candidates.append(stem[:common])
+        return min(candidates, key=len)
+
+
+def search_terms(words: Sequence[str] | str) -> list[SearchTerm]:
+    """What a search for these words looks for: little words dropped, each word once, in order."""
+    text = words if isinstance(words, str) else " ".join(words)
+    terms: list[SearchTerm] = []
+    for word in text_words(text):
+        if word in SEARCH_STOPWORDS or (len(word) == 1 and not word.isdigit()):
+            continue
+        term = SearchTerm(word)
+        if term not in terms:
+            terms.append(term)
+    return terms
+
+
+def text_matches(text: str, terms: Sequence[SearchTerm]) -> bool:
+    """Whether a glimmer's text has every term (a search with no terms finds nothing)."""
+    if not terms:
+        return False
+    words = text_words(text)
+    return all(any(term.finds(word) for word in words) for term in terms)
+
+
 # -- what operator tools see --------------------------------------------------
 
 
@@ -269,6 +393,16 @@ class JournalStore(Protocol):
 
     def glimmers(self, key: JournalKey, between: tuple[datetime, datetime] | None = None) -> list[Glimmer]:
         """The glimmers noted in a period (all of them without ``between``), oldest first."""
+        ...
+
+    def search(self, key: JournalKey, words: Sequence[str], limit: int, cursor: str | None = None) -> Page:
+        """Up to ``limit`` glimmers that have every one of ``words``, newest first, after ``cursor``.
+
+        ``words`` are as the person said them: ``search_terms`` decides what
+        they look for and ``text_matches`` which glimmers have them (case,
+        punctuation and plurals do not matter; "rain" also finds "rainy").
+        Words that are all little words ("the", "my") find nothing.
+        """
         ...
 
     def count(self, key: JournalKey, between: tuple[datetime, datetime] | None = None) -> int:

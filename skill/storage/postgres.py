@@ -30,7 +30,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone, tzinfo
 from random import Random
@@ -61,6 +61,8 @@ from .contract import (
     is_account_hash,
     is_journal_name,
     new_glimmer_id,
+    search_terms,
+    text_matches,
 )
 
 log = logging.getLogger(__name__)
@@ -134,6 +136,15 @@ SQL_PAGE = f"""
     ORDER BY created_at DESC, id DESC
     LIMIT %(limit)s
 """
+# A search reads newest first in batches, narrowed by ILIKE on the text; Python's
+# ``text_matches`` (the same as on every engine) decides.
+SQL_SEARCH = f"""
+    SELECT {_COLUMNS} FROM glimmers
+    WHERE {_JOURNAL}{{narrow}}{{after}}
+    ORDER BY created_at DESC, id DESC
+    LIMIT %(batch)s
+"""
+SEARCH_BATCH = 200
 SQL_GLIMMERS = f"SELECT {_COLUMNS} FROM glimmers WHERE {_JOURNAL}{{between}} ORDER BY created_at, id"
 SQL_COUNT = f"SELECT count(*) FROM glimmers WHERE {_JOURNAL}{{between}}"
 SQL_DAYS_NAMED_ZONE = f"""
@@ -424,6 +435,46 @@ class PostgresStore:
             return Page(glimmers, next_cursor=encode_cursor(glimmers[-1]) if more else None)
 
         return self._run("page", work)
+
+    def search(self, key: JournalKey, words: Sequence[str], limit: int, cursor: str | None = None) -> Page:
+        start = decode_cursor(cursor) if cursor is not None else None
+        terms = search_terms(words)
+        if not terms or limit < 1:
+            return Page([])
+        params = _journal_params(key.ref)
+        narrow = []
+        for n, term in enumerate(terms):
+            fragment = term.fragment
+            if fragment.isascii():  # ILIKE folds ASCII the same way under every collation
+                params[f"like{n}"] = "%" + _like_escape(fragment) + "%"
+                narrow.append(f" AND text ILIKE %(like{n})s")
+        first = SQL_SEARCH.format(narrow="".join(narrow), after="")
+        later = SQL_SEARCH.format(
+            narrow="".join(narrow), after=" AND (created_at, id) < (%(after_moment)s, %(after_id)s)"
+        )
+        params["batch"] = SEARCH_BATCH
+
+        def work(conn: psycopg.Connection) -> Page:
+            found: list[Glimmer] = []
+            after = start
+            while True:
+                if after is None:
+                    rows = conn.execute(first, params, binary=True).fetchall()
+                else:
+                    query_params = {**params, "after_moment": after[0], "after_id": after[1]}
+                    rows = conn.execute(later, query_params, binary=True).fetchall()
+                for row in rows:
+                    glimmer = _glimmer(row)
+                    if text_matches(glimmer.text, terms):
+                        found.append(glimmer)
+                        if len(found) > limit:
+                            shown = found[:limit]
+                            return Page(shown, next_cursor=encode_cursor(shown[-1]))
+                if len(rows) < SEARCH_BATCH:
+                    return Page(found)
+                after = (rows[-1][2], rows[-1][0])
+
+        return self._run("search", work)
 
     def glimmers(self, key: JournalKey, between: tuple[datetime, datetime] | None = None) -> list[Glimmer]:
         params = _journal_params(key.ref)
@@ -1094,6 +1145,11 @@ def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
+
+
+def _like_escape(text: str) -> str:
+    """Text for a LIKE pattern that matches only itself (backslash is LIKE's escape character)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _utc_or_none(moment: datetime | None) -> datetime | None:

@@ -23,7 +23,7 @@ import os
 import random
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
@@ -51,6 +51,8 @@ from .contract import (
     is_account_hash,
     is_journal_name,
     new_glimmer_id,
+    search_terms,
+    text_matches,
 )
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,25 @@ class TinyDBStore:
             ordered = [g for g in ordered if g.sort_key < after]
         shown = ordered[:limit]
         more = len(ordered) > limit and bool(shown)
+        return Page(shown, encode_cursor(shown[-1]) if more else None, damaged=journal.damaged)
+
+    def search(self, key: JournalKey, words: Sequence[str], limit: int, cursor: str | None = None) -> Page:
+        after = decode_cursor(cursor) if cursor is not None else None
+        terms = search_terms(words)
+        if not terms or limit < 1:
+            return Page([])
+        journal = self._read(key.ref)
+        ordered = sorted(journal.glimmers, key=lambda g: g.sort_key, reverse=True)
+        if after is not None:
+            ordered = [g for g in ordered if g.sort_key < after]
+        found = []
+        for glimmer in ordered:
+            if text_matches(glimmer.text, terms):
+                found.append(glimmer)
+                if len(found) > limit:
+                    break
+        shown = found[:limit]
+        more = len(found) > limit
         return Page(shown, encode_cursor(shown[-1]) if more else None, damaged=journal.damaged)
 
     def glimmers(self, key: JournalKey, between: tuple[datetime, datetime] | None = None) -> list[Glimmer]:
