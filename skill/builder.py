@@ -22,6 +22,7 @@ from .handlers.delete import DeleteAllGlimmersHandler, DeleteLastGlimmerHandler,
 from .handlers.errors import ApologiseOnErrorHandler
 from .handlers.events import SkillDisabledHandler
 from .handlers.change import ChangeLastGlimmerHandler
+from .handlers.crisis import CrisisHandler
 from .handlers.grounding import GroundingHandler, GroundingOfferedHandler
 from .handlers.launch import LaunchHandler
 from .handlers.memories import OnThisDayHandler
@@ -48,7 +49,9 @@ def build_skill(
     builder.add_global_response_interceptor(ZoneKeeper())
     # The first handler whose can_handle() is true answers; answers to a
     # pending question come before the general meaning of yes, no and more.
+    # Words about suicide or self-harm come first of all, whatever intent they reached.
     for handler in (
+        CrisisHandler(),
         LaunchHandler(store),
         RecordGlimmerHandler(store),
         ReadGlimmersHandler(store),

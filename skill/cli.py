@@ -253,6 +253,46 @@ def doctor(data_dir: Path | None, database_url: str | None, fix: bool) -> None:
         click.get_current_context().exit(1)
 
 
+@main.command()
+@click.option("--endpoint", metavar="URL", help="The skill's public HTTPS address, e.g. https://glimmers.example.org/alexa.")
+@click.option(
+    "--certificate",
+    type=click.Choice(["trusted", "wildcard", "self-signed"]),
+    default="trusted",
+    show_default=True,
+    help="The kind of certificate your HTTPS endpoint has.",
+)
+@click.option("--privacy-url", metavar="URL", help="Where you host your privacy policy (docs/PRIVACY.md). Required.")
+@click.option("--terms-url", metavar="URL", help="Where you host your terms of use, if you have any.")
+@click.option("--small-icon", metavar="URL", help="A 108x108 PNG icon for the store, by HTTPS URL.")
+@click.option("--large-icon", metavar="URL", help="A 512x512 PNG icon for the store, by HTTPS URL.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="The folder to write the project to. Required.")
+@click.option("--force", is_flag=True, help="Rewrite the package's files in a folder that is not empty (the rest is kept).")
+def package(
+    endpoint: str | None,
+    certificate: str,
+    privacy_url: str | None,
+    terms_url: str | None,
+    small_icon: str | None,
+    large_icon: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Write an ASK CLI v2 project for the skill (manifest and interaction models), ready for `ask deploy`."""
+    from .package import PackageError, build_project, write_project
+
+    try:
+        if output is None:
+            raise PackageError("give -o DIR: the folder to write the project to, e.g. -o glimmers-skill")
+        project = build_project(endpoint, privacy_url, certificate, terms_url, small_icon, large_icon)
+        write_project(output, project, force=force)
+    except PackageError as exc:
+        raise click.ClickException(str(exc)) from None
+    for warning in project.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"wrote an ASK CLI project for {', '.join(project.locales)} to {output}; next: cd {output} && ask deploy")
+
+
 main.add_command(chat)
 main.add_command(request)
 

@@ -39,6 +39,7 @@ CUSTOM_INTENT_SLOTS = {
     "ChangeLastGlimmerIntent": {"glimmer": "AMAZON.SearchQuery"},
     "SearchGlimmersIntent": {"topic": "AMAZON.SearchQuery"},
     "OnThisDayIntent": {"span": "MemorySpan"},
+    "CrisisIntent": {},
 }
 MIN_SAMPLES = {
     "RecordGlimmerIntent": 25,
@@ -54,6 +55,7 @@ MIN_SAMPLES = {
     "ChangeLastGlimmerIntent": 20,
     "SearchGlimmersIntent": 20,
     "OnThisDayIntent": 20,
+    "CrisisIntent": 40,
 }
 # Intents with an optional or skill-elicited slot: how many samples must fill
 # the slot, and how many must leave it empty.
@@ -145,6 +147,11 @@ EXPECTED_FIXTURES = {
     "on_this_day_month.json",
     "on_this_day_week.json",
     "on_this_day_no_span.json",
+    "crisis.json",
+    "crisis_one_shot.json",
+    "record_glimmer_crisis.json",
+    "search_glimmers_crisis.json",
+    "change_last_glimmer_crisis.json",
 }
 REQUEST_CLASSES = {
     "LaunchRequest": LaunchRequest,

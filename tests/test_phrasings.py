@@ -20,14 +20,16 @@ from skill.simulator.model import load_model
 from skill.simulator.resolver import SLOT_REF, Resolver, heard, normalise_sample
 
 HELD_OUT = Path(__file__).parent / "held_out_phrasings.txt"
+# Written after the tuning, by someone who had not seen the first set's misses; never used to tune.
+BLIND = Path(__file__).parent / "blind_phrasings.txt"
 TODAY = date(2026, 11, 30)
 REQUIRED_SHARE = 0.90
 
 
-def held_out() -> list[tuple[str, str]]:
+def held_out(path: Path = HELD_OUT) -> list[tuple[str, str]]:
     """(intent, phrasing) pairs from the file: ``[IntentName]`` headers, one phrasing a line, ``#`` comments."""
     pairs, intent = [], None
-    for line in HELD_OUT.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -77,6 +79,26 @@ def test_no_held_out_phrasing_is_a_model_sample(model):
                 samples[comparable(normalise_sample(sample))] = (intent.name, sample)
     copied = [(line, samples[comparable(line)]) for _, line in held_out() if comparable(line) in samples]
     assert not copied, f"held-out phrasings copied into the model: {copied}"
+
+
+def test_at_least_ninety_percent_of_the_blind_set_reaches_the_right_intent(resolver, model):
+    """The honest figure: the first set's misses guided the simulator's near-match rules; this set's never did."""
+    pairs = held_out(BLIND)
+    assert len(pairs) >= 60
+    samples = {comparable(normalise_sample(s)) for i in model.intents.values() for s in i.samples if not SLOT_REF.search(s)}
+    # Some were already samples when the set was written (the model had them): counted, never added since.
+    already = sum(1 for _, line in pairs if comparable(line) in samples)
+    missed = []
+    for intent, line in pairs:
+        understood = resolver.understand(line, TODAY)
+        if understood.intent != intent or understood.ties:
+            missed.append(f"{line!r}: expected {intent}, got {understood.intent}")
+    right = len(pairs) - len(missed)
+    figure = f"blind phrasings understood: {right} of {len(pairs)} ({right / len(pairs):.1%})"
+    print(f"\n{figure}; {already} of them were model samples word for word when the set was written")
+    for miss in missed:
+        print(f"  missed {miss}")
+    assert right / len(pairs) >= REQUIRED_SHARE, f"{figure}; missed: {missed}"
 
 
 def test_at_least_ninety_percent_of_the_held_out_set_reaches_the_right_intent(resolver):

@@ -65,5 +65,7 @@ class GlimmersByDateHandler(AbstractRequestHandler):
             speech = turn.speech.say("DATE_IN_FUTURE")
             if turn.one_shot:
                 return turn.reply(speech, end=True)
-            return turn.reply(speech, reprompt=turn.speech.say("WHAT_NEXT_REPROMPT"))
+            return turn.reply(
+                turn.speech.join(speech, turn.speech.say("WHAT_NEXT")), reprompt=turn.speech.say("WHAT_NEXT_REPROMPT")
+            )
         return read_page(turn, self.store, before=None, period=period)

@@ -40,8 +40,11 @@ class ApologiseOnErrorHandler(AbstractExceptionHandler):
             speech = Speech(load_catalogue(getattr(request, "locale", None)), self.rng)
             session = handler_input.request_envelope.session
             one_shot = session is None or bool(session.new)
-        builder.speak(speech.say("ERROR"))
-        if not one_shot:
+        if one_shot:
+            builder.speak(speech.say("ERROR"))
+        else:
+            # The microphone stays open, so the answer asks what next.
+            builder.speak(speech.join(speech.say("ERROR"), speech.say("WHAT_NEXT")))
             builder.ask(speech.say("WHAT_NEXT_REPROMPT"))
         builder.set_should_end_session(one_shot)
         return builder.response

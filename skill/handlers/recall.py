@@ -91,7 +91,7 @@ def read_page(
                 )
             if turn.one_shot:
                 return turn.reply(empty, end=True)
-            return turn.reply(empty, reprompt=say("WHAT_NEXT_REPROMPT"))
+            return turn.reply(turn.speech.join(empty, say("WHAT_NEXT")), reprompt=say("WHAT_NEXT_REPROMPT"))
         return _finish(turn, say("SEARCH_DONE") if topic is not None else say("READ_DONE"), card=None)
 
     items, lines, used = [], [], 0

@@ -111,7 +111,7 @@ class RecordGlimmerHandler(AbstractRequestHandler):
             log.warning("could not save a glimmer: %s", exc)
             if turn.one_shot:
                 return turn.reply(say("SAVE_FAILED"), end=True)
-            return turn.reply(say("SAVE_FAILED"), reprompt=say("WHAT_NEXT_REPROMPT"))
+            return turn.reply(turn.speech.join(say("SAVE_FAILED"), say("WHAT_NEXT")), reprompt=say("WHAT_NEXT_REPROMPT"))
 
         said_back = spoken_back(
             text, lambda g: say("SAVED", glimmer=g), lambda g: say("SAVED_BEGINNING", glimmer=g)
