@@ -84,6 +84,7 @@ _ENGLISH_CRISIS = tuple(
         r"\bnot worth living\b",
         r"\b(?:end|ends|ending|take|taking|took) (?:my|my own) life\b",
         r"\bend(?:ing)? it all\b",
+        r"\b(?:want to|wanna|going to|gonna|feel like|thinking (?:about|of)) end(?:ing)? everything\b",
         rf"\bi cant go on{_ENDING}",
         r"\bi cant go on (?:anymore|any more|any longer|living)\b",
         r"\b(?:no one|nobody|noone) (?:would|will|is going to|gonna) (?:miss|notice) (?:me|if i)\b",
