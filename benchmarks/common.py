@@ -153,8 +153,8 @@ def wrk_version(wrk: str | None) -> str | None:
     return text[0].split(" Copyright")[0] if text else "wrk"
 
 
-def machine(tmp: Path) -> list[tuple[str, str]]:
-    """What the numbers were measured on."""
+def machine(tmp: Path, postgres: Any = None) -> list[tuple[str, str]]:
+    """What the numbers were measured on (``postgres``: a started ``pg.Postgres``, if the run has one)."""
     def version(name: str) -> str:
         try:
             return metadata.version(name)
@@ -162,13 +162,20 @@ def machine(tmp: Path) -> list[tuple[str, str]]:
             return "not installed"
 
     wrk = shutil.which("wrk")
-    return [
+    packages = ("flask", "gunicorn", "ask-sdk-core", "tinydb", "psycopg", "psycopg-pool")
+    rows = [
         ("date", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
         ("CPU", f"{cpu_model()}, {os.cpu_count()} logical cores"),
         ("memory", memory_total()),
         ("OS", f"{platform.system()} {platform.release()}"),
         ("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"),
-        ("packages", ", ".join(f"{n} {version(n)}" for n in ("flask", "waitress", "ask-sdk-core", "tinydb"))),
+        ("packages", ", ".join(f"{n} {version(n)}" for n in packages)),
         ("data folder file system", filesystem_of(tmp)),
-        ("load generator", wrk_version(wrk) or "Python threads (wrk not found)"),
     ]
+    if postgres is not None:
+        rows.append(("database", postgres.describe()))
+        data = postgres.data_directory()
+        if data is not None and Path(data).exists():
+            rows.append(("database file system", filesystem_of(data)))
+    rows.append(("load generator", wrk_version(wrk) or "Python threads (wrk not found)"))
+    return rows

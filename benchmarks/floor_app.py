@@ -1,8 +1,9 @@
 """The floor: a minimal Flask endpoint served exactly as ``glimmers serve`` serves the skill.
 
 ``POST /alexa`` parses the JSON body and returns a constant Alexa response;
-nothing else. Whatever rate it reaches is what waitress and Flask cost on
-their own, the ceiling for any Flask skill on the same server settings.
+nothing else. Whatever rate it reaches is what gunicorn (its threaded
+workers, through ``skill.server.serve``) and Flask cost on their own, the
+ceiling for any Flask skill on the same server settings.
 
 With ``--durable DATA_DIR`` it is the *durable floor*: a request that records
 a glimmer also does the one thing no durable record can skip, replacing a
@@ -14,6 +15,8 @@ this disk. It writes ``durable-floor.json`` beside the journals and never
 touches them.
 
     python benchmarks/floor_app.py --port 8090 [--threads 8] [--workers 1] [--durable DATA_DIR]
+
+Stop it with Ctrl-C or SIGTERM (it drains, as ``glimmers serve`` does).
 """
 
 from __future__ import annotations
