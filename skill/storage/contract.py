@@ -25,8 +25,6 @@ from typing import Any, Protocol, runtime_checkable
 
 ACCOUNT_JOURNAL = "account"
 RECORD_FIELDS = ("id", "text", "created_at", "locale")
-# What an operator tool may put in a journal's meta (a JSON object per journal).
-META_LISTS = ("recent_suggestions",)
 
 
 # Whether storage has failed in the work in hand (one request): what can wait, such as
