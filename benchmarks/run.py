@@ -80,8 +80,10 @@ def storage_section(results, stamp: str) -> str:
                "`CHECKPOINT`. " if results.postgres else "TinyDB only (PostgreSQL was left out). ")
     wal = results.wal_summary()
     return "\n\n".join(part for part in [
-        f"Measured {stamp}. {USERS:,} users. {engines}The stores of both engines are measured interleaved (one record "
-        "and read-back per store in turn), so that the disk's slow moments fall on every size and engine alike. "
+        f"Measured {stamp}. {USERS:,} users. {engines}The stores"
+        + (" of both engines" if results.postgres else "") + " are measured interleaved (one record and read-back "
+        "per store in turn), so that the disk's slow moments fall on every size" + (" and engine" if results.postgres else "")
+        + " alike. "
         "Requests carry no `apiEndpoint`, so the read-back speaks of days in UTC without asking the Settings API.",
         results.markdown(),
         f"PostgreSQL's WAL over the measurement (`pg_stat_wal`): {wal}." if wal else "",
