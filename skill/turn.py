@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import random
 from collections.abc import Callable
@@ -60,9 +59,17 @@ class Turn:
     zones: TimeZoneLookup | None = None
     store: JournalStore | None = None
     _reported_zone: tzinfo | None = field(default=None, init=False, repr=False)
+    _found_zone: tuple[tzinfo, bool] | None = field(default=None, init=False, repr=False)
 
-    @functools.cached_property
+    @property
     def _zone(self) -> tuple[tzinfo, bool]:
+        # Found once per turn. Not functools.cached_property: before Python 3.12 it holds one
+        # lock for every instance, so the threads of a worker waited on each other's lookups.
+        if self._found_zone is None:
+            self._found_zone = self._find_zone()
+        return self._found_zone
+
+    def _find_zone(self) -> tuple[tzinfo, bool]:
         if self.zones is None:
             return timezone.utc, True
         system = self.handler_input.request_envelope.context.system
