@@ -161,3 +161,44 @@ def test_temporary_files_left_by_a_dead_writer_are_cleared_by_the_next_write(jou
     journal_store.add(ALICE, "second", "en-US", NOW)
     assert not stale.exists()
     assert [g.text for g in journal_store.glimmers(ALICE)] == ["first", "second"]
+
+
+def test_a_journal_changed_by_another_process_is_never_read_stale(tmp_path, monkeypatch):
+    """Reads reuse a parse only for the same bytes: a write by anyone else shows at once."""
+    reader, writer = TinyDBStore(tmp_path / "data"), TinyDBStore(tmp_path / "data")
+    writer.add(ALICE, "warm tea", "en-US", NOW)
+    assert [g.text for g in reader.glimmers(ALICE)] == ["warm tea"]
+    writer.add(ALICE, "a cat purring", "en-US", NOW + timedelta(minutes=1))
+    writer.update_meta(ALICE, {"zone": "Europe/Berlin"})
+    assert [g.text for g in reader.glimmers(ALICE)] == ["warm tea", "a cat purring"]
+    assert reader.meta(ALICE)["zone"] == "Europe/Berlin"
+    writer.delete_journal(ALICE)
+    assert reader.glimmers(ALICE) == [] and reader.meta(ALICE) == {}
+
+
+def test_reading_an_unchanged_journal_again_does_not_parse_it_again(journal_store, monkeypatch):
+    from skill.storage import contract
+
+    for minute in range(5):
+        journal_store.add(ALICE, f"glimmer {minute}", "en-US", NOW + timedelta(minutes=minute))
+    built = []
+    original = contract.Glimmer.from_record.__func__
+    monkeypatch.setattr(contract.Glimmer, "from_record",
+                        classmethod(lambda cls, record: built.append(1) or original(cls, record)))
+    journal_store.page(ALICE, 3)
+    first = len(built)
+    journal_store.page(ALICE, 3)
+    journal_store.meta(ALICE)
+    journal_store.count(ALICE)
+    assert first == 5 and len(built) == first
+
+
+def test_changing_what_a_read_returned_changes_nothing_stored_or_read_later(journal_store):
+    journal_store.add(ALICE, "warm tea", "en-US", NOW)
+    journal_store.update_meta(ALICE, {"recent_suggestions": ["a", "b"]})
+    meta = journal_store.meta(ALICE)
+    meta["recent_suggestions"].append("c")
+    meta["zone"] = "Asia/Tokyo"
+    journal_store.glimmers(ALICE).clear()
+    assert journal_store.meta(ALICE) == {"recent_suggestions": ["a", "b"]}
+    assert len(journal_store.glimmers(ALICE)) == 1

@@ -35,19 +35,15 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
 
     def read(self) -> dict[str, Any] | None:
+        raw = self.read_bytes()
+        return None if raw is None else parse_document(self.path, raw)
+
+    def read_bytes(self) -> bytes | None:
+        """The file as it is now; None when there is none."""
         try:
-            raw = read_whole(self.path)
+            return read_whole(self.path)
         except FileNotFoundError:
             return None
-        if not raw.strip():
-            raise DamagedJournal(self.path, "the file is empty")
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise DamagedJournal(self.path, f"not valid JSON ({type(exc).__name__})") from None
-        if not _is_tinydb_document(data):
-            raise DamagedJournal(self.path, "not a TinyDB document")
-        return data
 
     def write(self, data: dict[str, Any]) -> None:
         write_atomically(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
@@ -95,6 +91,19 @@ def read_whole(path: Path) -> bytes:
     finally:
         os.close(fd)
     return b"".join(chunks)
+
+
+def parse_document(path: Path, raw: bytes) -> dict[str, Any]:
+    """The TinyDB document in a journal file's bytes; DamagedJournal when they hold none."""
+    if not raw.strip():
+        raise DamagedJournal(path, "the file is empty")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DamagedJournal(path, f"not valid JSON ({type(exc).__name__})") from None
+    if not _is_tinydb_document(data):
+        raise DamagedJournal(path, "not a TinyDB document")
+    return data
 
 
 def _is_tinydb_document(data: Any) -> bool:

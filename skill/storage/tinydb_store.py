@@ -17,12 +17,15 @@ Readers need no lock: a journal is always replaced whole.
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import logging
 import os
 import random
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,7 +36,15 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from .atomic import AtomicJSONStorage, DamagedJournal, LockedJSONStorage, file_lock, fsync_directory, write_atomically
+from .atomic import (
+    AtomicJSONStorage,
+    DamagedJournal,
+    LockedJSONStorage,
+    file_lock,
+    fsync_directory,
+    parse_document,
+    write_atomically,
+)
 from .contract import (
     Glimmer,
     HealthReport,
@@ -65,6 +76,9 @@ KNOWN_TABLES = (GLIMMERS, META)
 REQUEST_FIELD = "request"
 # A writer holds a temporary file for milliseconds; one this old was left by a killed process.
 STALE_TEMP_SECONDS = 60
+# Journals whose parsed form a store keeps, by the exact bytes they were parsed from (see ParsedJournals).
+PARSED_ENTRIES = 256
+PARSED_MAX_BYTES = 64 * 1024
 
 
 def _is_temporary(name: str) -> bool:
@@ -81,6 +95,42 @@ class _Journal:
     damaged: bool = False
 
 
+class ParsedJournals:
+    """The journals read lately, parsed, each with the exact bytes it was parsed from.
+
+    A read-back reads one journal two or three times (its newest glimmers, its
+    remembered time zone, a count); parsing it and building every ``Glimmer``
+    is most of a read's cost. A reader still reads the file every time, and
+    reuses a parse only when the bytes are the same, so a journal replaced by
+    any thread or process is parsed afresh: nothing here can be stale.
+    Bounded by entries and by file size; what it hands out are copies (the
+    glimmers themselves are frozen).
+    """
+
+    def __init__(self, entries: int = PARSED_ENTRIES, max_bytes: int = PARSED_MAX_BYTES):
+        self.entries = entries
+        self.max_bytes = max_bytes
+        self._parsed: OrderedDict[str, tuple[bytes, list[Glimmer], dict[str, Any], int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, name: str, raw: bytes) -> tuple[list[Glimmer], dict[str, Any], int] | None:
+        with self._lock:
+            found = self._parsed.get(name)
+            if found is None or found[0] != raw:
+                return None
+            self._parsed.move_to_end(name)
+        return list(found[1]), copy.deepcopy(found[2]), found[3]
+
+    def put(self, name: str, raw: bytes, glimmers: list[Glimmer], meta: dict[str, Any], unreadable: int) -> None:
+        if len(raw) > self.max_bytes:
+            return
+        with self._lock:
+            self._parsed[name] = (raw, list(glimmers), copy.deepcopy(meta), unreadable)
+            self._parsed.move_to_end(name)
+            while len(self._parsed) > self.entries:
+                self._parsed.popitem(last=False)
+
+
 class TinyDBStore:
     """The journal contract on TinyDB files in ``data_dir`` (see the module's docstring for the layout)."""
 
@@ -89,6 +139,7 @@ class TinyDBStore:
         self.journals_dir = self.data_dir / "journals"
         self.quarantine_dir = self.data_dir / "quarantine"
         self.description = str(self.data_dir)
+        self.parsed = ParsedJournals()
 
     # -- reading ------------------------------------------------------------
 
@@ -417,15 +468,25 @@ class TinyDBStore:
 
     def _read(self, ref: JournalRef) -> _Journal:
         path = self._path(ref)
+        name = f"{ref.account}/{ref.journal}"
         try:
-            try:
-                data = AtomicJSONStorage(path).read()
-            except DamagedJournal:
-                self._repair(ref)
-                data = AtomicJSONStorage(path).read()
+            raw = AtomicJSONStorage(path).read_bytes()
+            known = self.parsed.get(name, raw) if raw is not None else None
+            if known is not None:
+                journal = _Journal(*known)
+                self._note_damage(journal)
+            else:
+                try:
+                    data = parse_document(path, raw) if raw is not None else {}
+                except DamagedJournal:
+                    self._repair(ref)
+                    raw = AtomicJSONStorage(path).read_bytes()
+                    data = parse_document(path, raw) if raw is not None else {}
+                journal = self._parse(data)
+                if raw is not None:
+                    self.parsed.put(name, raw, journal.glimmers, journal.meta, journal.unreadable)
         except (OSError, DamagedJournal) as exc:
             raise StorageUnavailable(f"{path.name}: {getattr(exc, 'strerror', None) or exc}") from None
-        journal = self._parse(data or {})
         if journal.unreadable:
             log.error("skipped %d unreadable glimmer record(s) in journal %s", journal.unreadable, ref.name)
         return journal
@@ -439,12 +500,17 @@ class TinyDBStore:
                 journal.unreadable += 1
         meta = data.get(META, {}).get(str(META_DOC_ID), {})
         journal.meta = dict(meta) if isinstance(meta, dict) else {}
+        self._note_damage(journal)
+        return journal
+
+    def _note_damage(self, journal: _Journal) -> None:
+        """Whether a quarantined copy of the journal is still waiting in quarantine/ (asked on every read)."""
+        journal.damaged = False
         quarantined = journal.meta.get("quarantined", [])
         if isinstance(quarantined, list):
             journal.damaged = any(
                 isinstance(name, str) and (self.quarantine_dir / name).exists() for name in quarantined
             )
-        return journal
 
     @contextlib.contextmanager
     def _writing(self, ref: JournalRef) -> Iterator[TinyDB]:
