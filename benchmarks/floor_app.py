@@ -14,7 +14,15 @@ journal read, no TinyDB: the least a record that survives a crash costs on
 this disk. It writes ``durable-floor.json`` beside the journals and never
 touches them.
 
-    python benchmarks/floor_app.py --port 8090 [--threads 8] [--workers 1] [--durable DATA_DIR]
+With ``--sdk`` it also does what any skill built on ask-sdk-core does, and
+nothing of this skill's: the SDK's ``DefaultSerializer`` builds the request
+model from the body, a ``CustomSkillBuilder`` skill with one handler (which
+answers every request with the same speech through the SDK's response
+builder) dispatches it, and the serializer turns the response envelope back
+into JSON. ``--durable DATA_DIR --sdk`` is the durable floor of a skill on
+ask-sdk-core: what remains above it is this skill's own work.
+
+    python benchmarks/floor_app.py --port 8090 [--threads 8] [--workers 1] [--durable DATA_DIR] [--sdk]
 
 Stop it with Ctrl-C or SIGTERM (it drains, as ``glimmers serve`` does).
 """
@@ -39,12 +47,14 @@ RESPONSE = json.dumps(
 )
 
 
-def create_floor_app(durable: Path | None = None) -> Flask:
-    """A Flask app whose only work is parsing the body (and, with ``durable``, one durable file per record)."""
+def create_floor_app(durable: Path | None = None, sdk: bool = False) -> Flask:
+    """A Flask app whose only work is parsing the body (and, with ``durable``, one durable file per record;
+    with ``sdk``, ask-sdk-core's request model, dispatch and response)."""
     from skill.storage import hash_id
     from skill.storage.atomic import write_atomically
 
     app = Flask(__name__)
+    answer = sdk_pipeline() if sdk else None
 
     @app.post("/alexa")
     def alexa() -> Response:
@@ -53,13 +63,40 @@ def create_floor_app(durable: Path | None = None) -> Flask:
         if durable is not None and envelope["request"].get("intent", {}).get("name") == "RecordGlimmerIntent":
             folder = durable / "journals" / hash_id(envelope["context"]["System"]["user"]["userId"])
             write_atomically(folder / "durable-floor.json", body * 2)
-        return Response(RESPONSE, mimetype="application/json")
+        return Response(answer(body) if answer else RESPONSE, mimetype="application/json")
 
     @app.get("/healthz")
     def healthz() -> Response:
         return Response('{"status": "ok"}', mimetype="application/json")
 
     return app
+
+
+def sdk_pipeline():
+    """Body in, JSON out, through ask-sdk-core's public API alone, with one handler answering a constant."""
+    from ask_sdk_core.dispatch_components import AbstractRequestHandler
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_core.skill_builder import CustomSkillBuilder
+    from ask_sdk_model import RequestEnvelope
+
+    class Constant(AbstractRequestHandler):
+        def can_handle(self, handler_input) -> bool:
+            return True
+
+        def handle(self, handler_input):
+            return handler_input.response_builder.speak("Saved: the warm sun on my face.").set_should_end_session(
+                True).response
+
+    builder = CustomSkillBuilder()
+    builder.add_request_handler(Constant())
+    skill = builder.create()
+    serializer = DefaultSerializer()
+
+    def answer(body: bytes) -> str:
+        model = serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
+        return json.dumps(serializer.serialize(skill.invoke(request_envelope=model, context=None)))
+
+    return answer
 
 
 def main() -> None:
@@ -71,9 +108,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="as glimmers serve (default 8)")
     parser.add_argument("--workers", type=int, default=1, help="as glimmers serve (default 1)")
     parser.add_argument("--durable", type=Path, metavar="DATA_DIR", help="the durable floor, on this data folder")
+    parser.add_argument("--sdk", action="store_true", help="also ask-sdk-core's request model, dispatch and response")
     args = parser.parse_args()
     # The same call, with the same settings, as ``glimmers serve``.
-    serve(functools.partial(create_floor_app, args.durable), args.host, args.port, threads=args.threads,
+    serve(functools.partial(create_floor_app, args.durable, args.sdk), args.host, args.port, threads=args.threads,
           workers=args.workers)
 
 

@@ -71,15 +71,17 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 class Server:
     """A server subprocess on a loopback port, stopped on exit."""
 
-    def __init__(self, name: str, command: list[str], port: int, log_path: Path, env: dict[str, str] | None = None):
+    def __init__(self, name: str, command: list[str], port: int, log_path: Path, env: dict[str, str] | None = None,
+                 source: Path = REPO):
+        """``source``: the checkout whose ``skill`` package the server runs (another commit's, for changes.py)."""
         self.name = name
         self.log_path = log_path
         self.port = port
         self.url = f"http://127.0.0.1:{port}/alexa"
         env = dict(os.environ, **(env or {}),
-                   PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")])))
         self.log = open(log_path, "wb")
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self.log, env=env, cwd=REPO)
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self.log, env=env, cwd=source)
         self._wait_until_ready()
 
     def _wait_until_ready(self) -> None:
@@ -169,24 +171,28 @@ def servers_of(target: Server | Instances) -> list[Server]:
 
 
 def skill_server(data_dir: Path | None, log_path: Path, workers: int = WORKERS, threads: int = THREADS,
-                 database_url: str | None = None, name: str = "skill") -> Server:
+                 database_url: str | None = None, name: str = "skill", source: Path = REPO) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "skill", "serve", "--dev", "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers), "--threads", str(threads)]
     if database_url:
         # GLIMMERS_DATABASE_URL is --database-url, kept off the command line (and out of ps) for its password.
-        return Server(name, command, port, log_path, env={"GLIMMERS_DATABASE_URL": database_url})
+        return Server(name, command, port, log_path, env={"GLIMMERS_DATABASE_URL": database_url}, source=source)
     return Server(name, command + ["--data-dir", str(data_dir)], port, log_path,
-                  env={"GLIMMERS_DATABASE_URL": ""})
+                  env={"GLIMMERS_DATABASE_URL": ""}, source=source)
 
 
-def floor_server(log_path: Path, workers: int = WORKERS, threads: int = THREADS, durable: Path | None = None) -> Server:
+def floor_server(log_path: Path, workers: int = WORKERS, threads: int = THREADS, durable: Path | None = None,
+                 sdk: bool = False) -> Server:
     port = free_port()
     command = [sys.executable, str(HERE / "floor_app.py"), "--port", str(port), "--workers", str(workers),
                "--threads", str(threads)]
     if durable is not None:
         command += ["--durable", str(durable)]
-    return Server("durable" if durable else "floor", command, port, log_path)
+    if sdk:
+        command += ["--sdk"]
+    name = ("durable" if durable else "floor") + ("-sdk" if sdk else "")
+    return Server(name, command, port, log_path)
 
 
 # -- request bodies -------------------------------------------------------------
