@@ -50,7 +50,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         )
     if settings["SKILL_ID"] is None:
         log.warning("SKILL_ID is not set: requests for any Alexa skill ID are accepted (set GLIMMERS_SKILL_ID)")
-    skill = build_skill(store, rng=settings["RANDOM"] or random.Random(), clock=clock)
+    # Unsigned requests may name any apiEndpoint: only a development server calls a plain-HTTP one (a stand-in).
+    skill = build_skill(
+        store, rng=settings["RANDOM"] or random.Random(), clock=clock, allow_http_api=not settings["VERIFY_REQUESTS"]
+    )
     state = web.Glimmers(
         skill=skill, store=store, serializer=RequestSerializer(), verifier=verifier, skill_id=settings["SKILL_ID"]
     )

@@ -27,10 +27,18 @@ from .handlers.grounding import GroundingHandler, GroundingOfferedHandler
 from .handlers.launch import LaunchHandler
 from .handlers.memories import OnThisDayHandler
 from .handlers.progress import CountGlimmersHandler, StreakHandler
+from .handlers.reminders import (
+    CancelReminderHandler,
+    ConsentAnswerHandler,
+    ReminderOfferAnswerHandler,
+    ReminderStatusHandler,
+    SetReminderHandler,
+)
 from .handlers.recall import ReadGlimmersHandler, ReadMoreHandler
 from .handlers.record import RecordGlimmerHandler
 from .handlers.search import SearchGlimmersHandler, SuggestionOfferedHandler
 from .handlers.suggest import BeAGlimmerHandler, SuggestAnotherHandler, SuggestGlimmerHandler
+from .alexa_api import AlexaApiClient
 from .device_time import TimeZoneLookup
 from .storage import JournalStore
 from .turn import Clock, TurnInterceptor, ZoneKeeper, utc_now
@@ -41,11 +49,18 @@ def build_skill(
     rng: random.Random | None = None,
     clock: Clock = utc_now,
     zones: TimeZoneLookup | None = None,
+    allow_http_api: bool = False,
 ) -> CustomSkill:
-    """The skill, with its store, random source, clock and time-zone lookup passed in."""
+    """The skill, with its store, random source, clock and time-zone lookup passed in.
+
+    ``allow_http_api`` lets the skill call a plain-HTTP ``apiEndpoint`` (a local
+    stand-in for the Alexa APIs): only for unsigned requests (``--dev``, chat,
+    invoke), never on a server that verifies requests.
+    """
     rng = rng or random.Random()
-    builder = CustomSkillBuilder()
-    builder.add_global_request_interceptor(TurnInterceptor(rng, clock, zones or TimeZoneLookup(), store))
+    builder = CustomSkillBuilder(api_client=AlexaApiClient(allow_http=allow_http_api))
+    zones = zones or TimeZoneLookup(allow_http=allow_http_api)
+    builder.add_global_request_interceptor(TurnInterceptor(rng, clock, zones, store))
     builder.add_global_response_interceptor(ZoneKeeper())
     # The first handler whose can_handle() is true answers; answers to a
     # pending question come before the general meaning of yes, no and more.
@@ -66,7 +81,12 @@ def build_skill(
         ChangeLastGlimmerHandler(store),
         SearchGlimmersHandler(store),
         OnThisDayHandler(store),
+        SetReminderHandler(store),
+        CancelReminderHandler(store),
+        ReminderStatusHandler(store),
+        ConsentAnswerHandler(store),
         DeletionAnswerHandler(store),
+        ReminderOfferAnswerHandler(store),
         ReadMoreHandler(store),
         SuggestAnotherHandler(store, rng),
         SuggestionOfferedHandler(store, rng),

@@ -18,6 +18,8 @@ from collections import OrderedDict
 from datetime import timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .alexa_api import endpoint_allowed
+
 log = logging.getLogger(__name__)
 
 # Alexa gives a skill 8 seconds in all; a slow settings lookup must not eat them.
@@ -32,8 +34,16 @@ MAX_ANSWER_BYTES = 1024
 class TimeZoneLookup:
     """Asks the Settings API for a device's zone and caches the answer (a failure for a minute)."""
 
-    def __init__(self, timeout: float = LOOKUP_TIMEOUT, ttl: float = CACHE_SECONDS, entries: int = CACHE_ENTRIES):
+    def __init__(
+        self,
+        timeout: float = LOOKUP_TIMEOUT,
+        ttl: float = CACHE_SECONDS,
+        entries: int = CACHE_ENTRIES,
+        allow_http: bool = False,
+    ):
         self.timeout = timeout
+        # Plain HTTP only for unsigned requests (a development server): see skill.alexa_api.
+        self.allow_http = allow_http
         self.ttl = ttl
         self.entries = entries
         self._cache: OrderedDict[str, tuple[float, tzinfo | None]] = OrderedDict()
@@ -80,9 +90,8 @@ class TimeZoneLookup:
                 self._stored.popitem(last=False)
 
     def _ask(self, api_endpoint: str, device_id: str, access_token: str) -> tzinfo | None:
-        parsed = urllib.parse.urlsplit(api_endpoint)
-        if parsed.scheme not in ("https", "http") or not parsed.netloc:
-            log.info("time zone lookup skipped: the request's apiEndpoint is not an http(s) URL")
+        if not endpoint_allowed(api_endpoint, self.allow_http):
+            log.info("time zone lookup skipped: the request's apiEndpoint is not %s", "an http(s) URL" if self.allow_http else "HTTPS")
             return None
         url = (
             f"{api_endpoint.rstrip('/')}/v2/devices/{urllib.parse.quote(device_id, safe='')}"

@@ -18,7 +18,8 @@ class LocalSkill:
 
     def __init__(self, store: JournalStore, rng: random.Random | None = None, clock: Clock = utc_now):
         self.store = store
-        self.skill = build_skill(self.store, rng=rng, clock=clock)
+        # Requests here are unsigned, made on this machine: a local stand-in API over plain HTTP is fine.
+        self.skill = build_skill(self.store, rng=rng, clock=clock, allow_http_api=True)
         self.serializer = RequestSerializer()
 
     def invoke(self, envelope: dict[str, Any], user: str | None = None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, Abstrac
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_simple_slot_values, get_slot
 from ask_sdk_model import Directive, Response
-from ask_sdk_model.ui import SimpleCard
+from ask_sdk_model.ui import Card, SimpleCard
 
 from .device_time import TimeZoneLookup, zone_named
 from .speech import Speech, Ssml, escape, load_catalogue
@@ -36,6 +36,10 @@ WESTMOST = timedelta(hours=-12)
 EASTMOST = timedelta(hours=14)
 # The journal meta key holding the zone the person's device last reported.
 ZONE_META = "zone"
+# Session attributes every answer keeps until the session ends (each other one lasts one turn):
+# the person said no to reminders in this session, so they are not asked again.
+CONSENT_REFUSED = "reminder_consent_refused"
+SESSION_LONG = (CONSENT_REFUSED,)
 
 Clock = Callable[[], datetime]
 
@@ -217,28 +221,37 @@ class Turn:
         speech: Ssml,
         *,
         reprompt: Ssml | None = None,
-        end: bool = False,
-        card: tuple[str, str] | None = None,
+        end: bool | None = False,
+        card: tuple[str, str] | Card | None = None,
         directive: Directive | None = None,
         state: dict[str, Any] | None = None,
         **named_state: Any,
     ) -> Response:
-        """Build the response; ``state`` and ``named_state`` become the session's conversation state."""
+        """Build the response; ``state`` and ``named_state`` become the session's conversation state.
+
+        ``end=None`` leaves ``shouldEndSession`` out, as a response handing the
+        conversation to Alexa for a moment (``Connections.SendRequest``) must.
+        What the session must remember to its end (``SESSION_LONG``) is kept.
+        """
         builder = self.handler_input.response_builder
         builder.speak(_fit(speech, MAX_SPEECH))
-        if reprompt is not None and not end:
+        if reprompt is not None and end is False:
             builder.ask(_fit(reprompt, MAX_SPEECH))
-        if card is not None:
+        if isinstance(card, tuple):
             title, content = card
             builder.set_card(SimpleCard(title=title, content=content[:MAX_CARD]))
+        elif card is not None:
+            builder.set_card(card)
         if directive is not None:
             builder.add_directive(directive)
-        builder.set_should_end_session(end)
+        if end is not None:
+            builder.set_should_end_session(end)
         if self.handler_input.request_envelope.session is not None:
             session = self.handler_input.attributes_manager.session_attributes
             session.clear()
             if not end:
-                kept = {**(state or {}), **named_state}
+                lasting = {k: self.previous[k] for k in SESSION_LONG if self.previous.get(k) is not None}
+                kept = {**lasting, **(state or {}), **named_state}
                 session.update({k: v for k, v in kept.items() if v is not None})
         return builder.response
 

@@ -31,6 +31,7 @@ CONTEXT_HELP = {
     "confirm_delete_last": ("HELP_DELETING", ("delete_id",)),
     "confirm_delete_all": ("HELP_DELETING", ()),
     "another_suggestion": ("HELP_SUGGESTING", ("category",)),
+    "offer_reminder": ("HELP_OFFERED_REMINDER", ("saved_id",)),
 }
 
 
@@ -47,6 +48,9 @@ def _help(turn: Turn) -> Response:
     if turn.previous.get("asked_for_change"):
         help_text = turn.speech.say("HELP_CHANGING")
         return turn.reply(help_text, reprompt=turn.speech.say("CHANGE_ASK_REPROMPT"))
+    if turn.previous.get("asked_for_time"):
+        help_text = turn.speech.say("HELP_REMINDER_TIME")
+        return turn.reply(help_text, reprompt=turn.speech.say("REMINDER_ASK_TIME_REPROMPT"))
     if turn.previous.get("asked_for_topic"):
         help_text = turn.speech.say("HELP_SEARCHING")
         return turn.reply(help_text, reprompt=turn.speech.say("SEARCH_ASK_REPROMPT"))

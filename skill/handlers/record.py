@@ -15,6 +15,7 @@ from ask_sdk_model.dialog import ElicitSlotDirective
 from ..speech import Ssml
 from ..storage import JournalStore, StorageUnavailable
 from ..turn import Turn
+from .reminders import OFFER_REMINDER, after_saving
 
 log = logging.getLogger(__name__)
 
@@ -118,10 +119,18 @@ class RecordGlimmerHandler(AbstractRequestHandler):
         )
         note = say("TRUNCATED") if truncated else ""
         card = (turn.speech.text("CARD_SAVED_TITLE"), turn.speech.text("CARD_SAVED", glimmer=text))
+        practice, offers_reminder = after_saving(turn, self.store, in_session=not turn.one_shot)
         if turn.one_shot:
-            return turn.reply(turn.speech.join(said_back, note, say("SAVED_ONE_SHOT_CLOSE")), end=True, card=card)
+            return turn.reply(turn.speech.join(said_back, note, practice, say("SAVED_ONE_SHOT_CLOSE")), end=True, card=card)
+        if offers_reminder:
+            return turn.reply(
+                turn.speech.join(said_back, note, practice),
+                reprompt=say("OFFER_REMINDER_REPROMPT"),
+                card=card,
+                state={SAVED_ID: saved.id, "question": OFFER_REMINDER},
+            )
         return turn.reply(
-            turn.speech.join(said_back, note, say("INVITE_ANOTHER")),
+            turn.speech.join(said_back, note, practice, say("INVITE_ANOTHER")),
             reprompt=say("INVITE_ANOTHER_REPROMPT"),
             card=card,
             state={SAVED_ID: saved.id},

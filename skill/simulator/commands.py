@@ -12,9 +12,10 @@ from typing import Any, TextIO
 import click
 
 from ..options import open_store_or_exit, storage_options
-from .conversation import Conversation, Exchange
+from .conversation import CONSENT_MODES, Consent, Conversation, Exchange
 from .device_settings import DeviceSettingsServer
 from .envelopes import SAMPLE_DEVICE_ID, SAMPLE_USER_ID, Identity, new_access_token
+from .reminders_api import RemindersStandIn
 from .model import ModelError, load_model
 from .render import format_exchange, spoken_ssml
 from .resolver import Resolver
@@ -52,13 +53,16 @@ def identity_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--script", type=click.File("r", encoding="utf-8"),
               help="Read the lines from FILE (- for stdin) instead of the keyboard; # starts a comment.")
 @click.option("--json", "show_json", is_flag=True, help="Also print how each line was understood, and every envelope.")
+@click.option("--reminder-consent", type=click.Choice(CONSENT_MODES), default="ask", show_default=True,
+              help="When the skill asks for permission to set reminders: ask you (answer \"I approve\" or \"no\"), "
+                   "or answer yes or no yourself.")
 @click.option("--speak", is_flag=True, help="Speak each answer aloud with espeak-ng.")
 @click.option("--wav", "wav_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write each answer to DIR/001.wav, 002.wav, ... with espeak-ng, instead of speaking.")
 def chat(
     url: str | None, model_file: Path | None, user: str, person: str | None, locale: str, zone: str | None,
-    device: str, data_dir: Path | None, database_url: str | None, name: str, script: TextIO | None, show_json: bool, speak: bool,
-    wav_dir: Path | None,
+    device: str, data_dir: Path | None, database_url: str | None, name: str, script: TextIO | None, show_json: bool,
+    reminder_consent: str, speak: bool, wav_dir: Path | None,
 ) -> None:
     """Talk to the skill in the terminal, the way you would to an Echo.
 
@@ -68,6 +72,11 @@ def chat(
     session, its attributes and the skill's dialog directives carry from one
     line to the next. An empty line is silence; Ctrl-D (or the end of the
     script) leaves.
+
+    A local stand-in for the Alexa APIs answers the skill: the device's time
+    zone (--timezone) and its reminders, which are printed as the skill sets,
+    changes or cancels them. When the skill asks for permission to set
+    reminders, --reminder-consent says who answers.
     """
     logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
     resolver = _resolver(locale, model_file)
@@ -75,9 +84,15 @@ def chat(
     voice = _voice(locale, name, speak, wav_dir)
     transport = _transport(url, data_dir, database_url)
     token = new_access_token()
-    with DeviceSettingsServer(device, zone, token, locale) as settings:
+    reminders = RemindersStandIn()
+
+    def grant(scope: str) -> str:
+        reminders.grant(token)  # the stand-in now lets this token set reminders, as Alexa would
+        return "glimmers-chat.consent." + token.rsplit(".", 1)[-1][:12]
+
+    with DeviceSettingsServer(device, zone, token, locale, reminders=reminders) as settings:
         identity = Identity(user, person, device, locale, zone).with_endpoint(settings.endpoint, token)
-        conversation = Conversation(resolver, identity, transport)
+        conversation = Conversation(resolver, identity, transport, consent=Consent(reminder_consent, grant))
         click.echo(f"Glimmer Journal chat: {transport.describe()}; time zone {zone}; model {resolver.model.source}.", err=True)
         click.echo(f'Say "open {resolver.model.invocation_name}" to begin. An empty line is silence; Ctrl-D leaves.', err=True)
         # Lines piped in without --script are read like a script: echoed, with no prompt.
@@ -90,6 +105,8 @@ def chat(
                         click.echo(f"you> {line}")
                     for exchange in conversation.say(line):
                         _show(exchange, name, show_json, voice)
+                    for event in reminders.new_events():
+                        click.echo(f"  [reminder] {event.describe()}")
             except KeyboardInterrupt:
                 click.echo("")
             for exchange in conversation.end():

@@ -14,6 +14,7 @@ from ..speech import escape
 from .builtin_phrases import BUILT_IN_PHRASES, FALLBACK_INTENT, NO_INTENT, YES_INTENT
 from .envelopes import (
     Identity,
+    connections_response,
     envelope,
     intent_json,
     intent_request,
@@ -31,6 +32,11 @@ Clock = Callable[[], datetime]
 SILENCE = ("", "(silence)", "<silence>")
 # A skill that keeps delegating a finished dialog would loop; Alexa gives up too.
 MAX_DELEGATIONS = 8
+CONSENT_MODES = ("ask", "yes", "no")
+CONSENT_REQUEST = "AskForPermissionsConsentRequest"
+# What Alexa herself asks when a skill sends Connections.SendRequest AskFor (the skill cannot change it).
+CONSENT_QUESTION = "Do you give {skill} permission to update your reminders? You can say I approve or no."
+APPROVALS = frozenset({"i approve", "approve", "yes i approve", "i allow it", "allow", "allow it", "i do"})
 
 
 def utc_now() -> datetime:
@@ -53,11 +59,25 @@ class Exchange:
 class Pending:
     """What Alexa is waiting for after a dialog directive (or while running the dialog model herself)."""
 
-    kind: str  # "elicit", "confirm_slot", "confirm_intent"
+    kind: str  # "elicit", "confirm_slot", "confirm_intent", or "consent" (``intent`` is then the SendRequest directive)
     intent: dict[str, Any]
     slot: str | None = None
     delegated: bool = False  # Alexa is following the dialog model (Dialog.Delegate)
     automatic: bool = False  # ...without asking the skill between turns (delegationStrategy ALWAYS)
+
+
+@dataclass
+class Consent:
+    """How the chat answers a skill's request for a permission (``--reminder-consent``).
+
+    ``mode`` is "yes" (the person allows it), "no" (they do not) or "ask"
+    (Alexa's question is put to whoever is typing). ``grant`` is called with
+    the permission scope when it is allowed and returns the consent token
+    Alexa then puts in every request.
+    """
+
+    mode: str = "ask"
+    grant: Callable[[str], str] | None = None
 
 
 class Conversation:
@@ -70,7 +90,9 @@ class Conversation:
         transport: Transport,
         clock: Clock = utc_now,
         rng: random.Random | None = None,
+        consent: Consent | None = None,
     ):
+        self.consent = consent or Consent()
         self.resolver = resolver
         self.model = resolver.model
         self.identity = identity
@@ -103,6 +125,8 @@ class Conversation:
             return self._silence()
         self.silences = 0
         self.delegations = 0
+        if self.pending is not None and self.pending.kind == "consent":
+            return self._consent_answer(self.pending.intent, self._approval(line), f"your answer to Alexa: {line}")
         if self.pending is not None:
             answered = self._answer(line)
             if answered is not None:
@@ -244,10 +268,14 @@ class Conversation:
         self.attributes = response.get("sessionAttributes") or {}
         reprompt = ((body.get("reprompt") or {}).get("outputSpeech")) or {}
         self.last_reprompt = reprompt.get("ssml") or reprompt.get("text")
+        end = body.get("shouldEndSession")
+        send = next((d for d in body.get("directives") or [] if d.get("type") == "Connections.SendRequest"), None)
+        if send is not None:
+            exchanges.extend(self._connection(send, end, exchange))
+            return
         directive = next(
             (d for d in body.get("directives") or [] if str(d.get("type", "")).startswith("Dialog.")), None
         )
-        end = body.get("shouldEndSession")
         if directive is not None and end is True:
             exchange.notes.append("a Dialog directive with shouldEndSession true: Alexa rejects this response")
         if directive is None or end is True:
@@ -269,6 +297,53 @@ class Conversation:
             exchanges.extend(self._delegate(intent, None, automatic=False))
         else:
             exchange.notes.append(f"{kind} is not simulated; the session stays open")
+
+    def _connection(self, send: dict[str, Any], end: Any, exchange: Exchange) -> list[Exchange]:
+        """Alexa takes over for a moment (``Connections.SendRequest``), then answers the skill with ``Connections.Response``."""
+        if body_has(exchange.response, "reprompt"):
+            exchange.notes.append("a reprompt with Connections.SendRequest: Alexa rejects this response")
+        if end is True:
+            exchange.notes.append("shouldEndSession true: the answer comes in a new session")
+            self._close_session()
+            exchange.session_ended = True
+        payload = send.get("payload") if isinstance(send.get("payload"), dict) else {}
+        if send.get("name") != "AskFor" or payload.get("@type") != CONSENT_REQUEST:
+            exchange.notes.append(f"Connections.SendRequest {send.get('name')!r} is not simulated")
+            return []
+        self.pending = None
+        if self.consent.mode == "ask":
+            name = " ".join(word.capitalize() for word in self.model.invocation_name.split())
+            ssml = f"<speak>{escape(CONSENT_QUESTION.format(skill=name))}</speak>"
+            self.pending = Pending("consent", send)
+            self.last_reprompt = None
+            return [Exchange(alexa_ssml=ssml, notes=["Alexa asks for the permission herself (Connections.SendRequest AskFor)"])]
+        status = "ACCEPTED" if self.consent.mode == "yes" else "DENIED"
+        return self._consent_answer(send, status, f"answered {status} (--reminder-consent {self.consent.mode})")
+
+    def _approval(self, line: str) -> str:
+        said = heard(line)
+        if said in APPROVALS or said in BUILT_IN_PHRASES[YES_INTENT]:
+            return "ACCEPTED"
+        if said in BUILT_IN_PHRASES[NO_INTENT]:
+            return "DENIED"
+        return "NOT_ANSWERED"
+
+    def _consent_answer(self, send: dict[str, Any], status: str, note: str) -> list[Exchange]:
+        """Send the skill Alexa's ``Connections.Response`` to its ``AskFor``."""
+        self.pending = None
+        payload = send.get("payload") if isinstance(send.get("payload"), dict) else {}
+        scope = payload.get("permissionScope")
+        if status == "ACCEPTED" and self.consent.grant is not None and isinstance(scope, str):
+            self.identity = self.identity.with_consent(self.consent.grant(scope))
+        if not self.in_session:
+            self._start_session()
+        token = send.get("token") if isinstance(send.get("token"), str) else None
+        request = connections_response(
+            self.identity, self.clock(), "AskFor", {"permissionScope": scope, "status": status}, token
+        )
+        exchanges = self._send(request, None)
+        exchanges[0].notes.insert(0, f"Alexa answers the skill's AskFor: {status}; {note}")
+        return exchanges
 
     def _delegate(self, intent: dict[str, Any], understanding: Understanding | None, automatic: bool) -> list[Exchange]:
         """Alexa runs the dialog model: ask for the next required slot or confirmation, or finish."""
@@ -311,6 +386,8 @@ class Conversation:
         return f"<speak>{escape(fill(chosen.value, escaped=False))}</speak>"
 
     def _silence(self) -> list[Exchange]:
+        if self.pending is not None and self.pending.kind == "consent":
+            return self._consent_answer(self.pending.intent, "NOT_ANSWERED", "no answer: Alexa tells the skill so")
         if not self.in_session:
             return []
         if self.silences == 0 and self.last_reprompt:
@@ -340,6 +417,10 @@ class Conversation:
         self.pending = None
         self.last_reprompt = None
         self.silences = 0
+
+
+def body_has(response: dict[str, Any] | None, name: str) -> bool:
+    return bool(((response or {}).get("response") or {}).get(name))
 
 
 _NOT_A_REQUEST = {

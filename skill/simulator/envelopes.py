@@ -31,6 +31,11 @@ class Identity:
     skill_id: str = SAMPLE_SKILL_ID
     api_endpoint: str = ALEXA_API_ENDPOINT
     api_access_token: str = "sample.api.access.token"
+    # Set once the person has allowed the skill's permissions (for reminders, by voice or in the Alexa app).
+    consent_token: str | None = None
+
+    def with_consent(self, token: str) -> Identity:
+        return replace(self, consent_token=token)
 
     def with_endpoint(self, endpoint: str, token: str) -> Identity:
         return replace(self, api_endpoint=endpoint, api_access_token=token)
@@ -58,7 +63,7 @@ def envelope(identity: Identity, request: dict[str, Any], session: dict[str, Any
     """A full request envelope around ``request``; ``session`` is None for out-of-session requests."""
     system: dict[str, Any] = {
         "application": {"applicationId": identity.skill_id},
-        "user": {"userId": identity.user_id},
+        "user": user_part(identity),
         "device": {"deviceId": identity.device_id, "supportedInterfaces": {}},
         "apiEndpoint": identity.api_endpoint,
         "apiAccessToken": identity.api_access_token,
@@ -79,8 +84,16 @@ def session_part(identity: Identity, session_id: str, new: bool, attributes: dic
         "sessionId": session_id,
         "application": {"applicationId": identity.skill_id},
         "attributes": attributes,
-        "user": {"userId": identity.user_id},
+        "user": user_part(identity),
     }
+
+
+def user_part(identity: Identity) -> dict[str, Any]:
+    """``user``: the user ID, and the consent token once permissions were given."""
+    user: dict[str, Any] = {"userId": identity.user_id}
+    if identity.consent_token:
+        user["permissions"] = {"consentToken": identity.consent_token}
+    return user
 
 
 def launch_request(identity: Identity, now: datetime) -> dict[str, Any]:
@@ -104,6 +117,24 @@ def intent_request(
     if dialog_state is not None:
         request["dialogState"] = dialog_state
     request["intent"] = intent
+    return request
+
+
+def connections_response(
+    identity: Identity, now: datetime, name: str, payload: dict[str, Any], token: str | None
+) -> dict[str, Any]:
+    """Alexa's answer to a ``Connections.SendRequest`` (for ``AskFor``: whether the person allowed it)."""
+    request: dict[str, Any] = {
+        "type": "Connections.Response",
+        "requestId": new_request_id(),
+        "timestamp": alexa_timestamp(now),
+        "locale": identity.locale,
+        "status": {"code": "200", "message": "OK"},
+        "name": name,
+        "payload": payload,
+    }
+    if token is not None:
+        request["token"] = token
     return request
 
 

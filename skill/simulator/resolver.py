@@ -23,6 +23,7 @@ from .dates import resolve_date
 from .generalise import Piece, concepts, is_function, near_match, pieces_of, strip_fillers, transcribe, words_of
 from .model import InteractionModel, SlotTypeValue
 from .numbers import parse_number
+from .times import resolve_time
 
 SLOT_REF = re.compile(r"\{([^{}]+)\}")
 FREE_TEXT_TYPES = {"AMAZON.SearchQuery", "AMAZON.LITERAL"}
@@ -374,6 +375,9 @@ class Resolver:
             return None
         if slot_type == "AMAZON.DATE":
             value = resolve_date(text, today)
+            return None if value is None else (SlotFill(name, slot_type, value), 0)
+        if slot_type == "AMAZON.TIME":
+            value = resolve_time(text)
             return None if value is None else (SlotFill(name, slot_type, value), 0)
         if slot_type in ("AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER"):
             number = parse_number(text)

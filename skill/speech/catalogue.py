@@ -7,7 +7,7 @@ import json
 import random
 import string
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -161,6 +161,14 @@ class Speech:
             params = {"month": names["months"][day.month - 1], "day": day.day, "year": day.year}
             key = "WHEN_DATE" if day.year == today.year or days_ago < 180 else "WHEN_DATE_YEAR"
         return self.catalogue.phrasings(key)[0].format(**params)
+
+    def clock(self, at: time) -> str:
+        """A time of day as it is said: "8 PM", "7:30 AM", "noon" (the catalogue's CLOCK_* formats)."""
+        if at.minute == 0 and at.hour in (0, 12):
+            return self.catalogue.phrasings("CLOCK_MIDNIGHT" if at.hour == 0 else "CLOCK_NOON")[0]
+        meridiem = self.catalogue.phrasings("CLOCK_AM" if at.hour < 12 else "CLOCK_PM")[0]
+        params = {"hour12": at.hour % 12 or 12, "hour24": at.hour, "minute": f"{at.minute:02d}", "meridiem": meridiem}
+        return self.catalogue.phrasings("CLOCK_HOUR" if at.minute == 0 else "CLOCK_MINUTES")[0].format(**params)
 
     def elapsed(self, gone: timedelta) -> str:
         """How long ago, in words that are true in every time zone: "about three hours ago", "about a week ago"."""
