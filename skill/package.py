@@ -76,7 +76,7 @@ PERMISSIONS = (
     Permission(
         "alexa::alerts:reminders:skill:readwrite",
         "reminders to notice a glimmer",
-        frozenset({"GlimmerReminderIntent"}),
+        frozenset({"SetReminderIntent"}),
     ),
 )
 

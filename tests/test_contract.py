@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import random
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from skill.reminders import DECLINED, NUDGED_META, OFFER_META, ReminderState, reminder_meta
 from skill.storage import Glimmer, JournalKey, JournalRef, JournalStore, TinyDBStore, hash_id
 
 NOW = datetime(2026, 11, 30, 12, 0, 0, 123456, tzinfo=timezone.utc)
@@ -188,6 +189,38 @@ def test_meta_is_set_and_removed_key_by_key(store):
     assert store.update_meta(ALICE, {"nudged": None, "count": 3}) == {"zone": "Europe/Berlin", "count": 3}
     assert store.meta(ALICE) == {"zone": "Europe/Berlin", "count": 3}
     assert store.meta(ALICE_CAROL) == {}
+
+
+def test_a_journals_reminder_is_kept_with_it_by_id_and_time_only(store):
+    """The daily reminder lives in the journal's meta on every engine: its ID, its time, the offer, the nudge day."""
+    noted(store, ALICE, "the first frost")
+    store.update_meta(ALICE, {"zone": "Europe/Berlin"})
+    store.update_meta(ALICE, reminder_meta("amzn1.alert.ABC", time(20, 0)))
+    store.update_meta(ALICE, {OFFER_META: DECLINED, NUDGED_META: "2026-11-30"})
+    state = ReminderState.from_meta(store.meta(ALICE))
+    assert state == ReminderState("amzn1.alert.ABC", time(20, 0), DECLINED, date(2026, 11, 30))
+    assert store.meta(ALICE) == {
+        "zone": "Europe/Berlin",
+        "reminder": {"id": "amzn1.alert.ABC", "time": "20:00"},
+        "reminder_offer": "declined",
+        "nudged_on": "2026-11-30",
+    }
+    assert ReminderState.from_meta(store.meta(ALICE_CAROL)) == ReminderState()  # each journal its own
+    assert store.contents(ALICE.ref).meta["reminder"] == {"id": "amzn1.alert.ABC", "time": "20:00"}  # exported too
+    store.update_meta(ALICE, reminder_meta("amzn1.alert.DEF", time(7, 30)))  # a new time replaces the old reminder
+    assert ReminderState.from_meta(store.meta(ALICE)).reminder_id == "amzn1.alert.DEF"
+    store.update_meta(ALICE, reminder_meta(None, None))
+    assert not ReminderState.from_meta(store.meta(ALICE)).has_reminder
+    assert store.meta(ALICE)["zone"] == "Europe/Berlin" and store.count(ALICE) == 1
+
+
+def test_a_reminder_can_be_kept_by_a_journal_with_no_glimmers(store):
+    """Someone may set a reminder before noting anything, or after deleting every glimmer."""
+    store.update_meta(BOB, reminder_meta("amzn1.alert.BOB", time(9, 0)))
+    assert ReminderState.from_meta(store.meta(BOB)).at == time(9, 0)
+    assert store.count(BOB) == 0
+    assert store.delete_journal(BOB) == 0
+    assert store.meta(BOB) == {}
 
 
 def test_recent_suggestions_keep_the_last_few_with_a_repeat_moved_to_the_end(store):

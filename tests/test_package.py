@@ -331,24 +331,30 @@ def test_the_skill_disabled_event_is_subscribed_at_the_skill_endpoint(manifest):
 
 
 def test_permissions_are_those_the_features_use(manifest):
-    assert manifest["permissions"] == [{"name": "alexa::person_id:read"}]
+    # Voice profiles for every journal; reminders, since the models have SetReminderIntent.
+    assert manifest["permissions"] == [{"name": "alexa::person_id:read"}, {"name": "alexa::alerts:reminders:skill:readwrite"}]
+    for permission in manifest["permissions"]:
+        assert PermissionName(permission["name"]), permission["name"]  # a name ask-smapi-model knows
     for permission in PERMISSIONS:
         assert PermissionName(permission.name), permission.name
 
 
 def test_a_permission_tied_to_an_intent_comes_with_that_intent():
     reminders = next(p for p in PERMISSIONS if "reminders" in p.name)
-    assert reminders.intents
+    assert reminders.intents == {"SetReminderIntent"}
     models = shipped_models()
-    assert not any(reminders.intents & {i["name"] for i in m["interactionModel"]["languageModel"]["intents"]}
-                   for m in models.values()), "no reminders yet"
-    with_reminders = copy.deepcopy(models)
-    first = sorted(with_reminders)[0]
-    intents = with_reminders[first]["interactionModel"]["languageModel"]["intents"]
-    intents.append({"name": sorted(reminders.intents)[0], "slots": [], "samples": ["remind me to notice a glimmer"]})
-    project = build_project(ENDPOINT, PRIVACY, models=with_reminders)
+    assert all(reminders.intents & {i["name"] for i in m["interactionModel"]["languageModel"]["intents"]}
+               for m in models.values()), "every shipped locale sets reminders"
+    without_reminders = copy.deepcopy(models)
+    for model in without_reminders.values():
+        language = model["interactionModel"]["languageModel"]
+        language["intents"] = [i for i in language["intents"] if "Reminder" not in i["name"]]
+        model["interactionModel"]["dialog"]["intents"] = [
+            i for i in model["interactionModel"]["dialog"]["intents"] if "Reminder" not in i["name"]
+        ]
+    project = build_project(ENDPOINT, PRIVACY, models=without_reminders)
     names = [p["name"] for p in project.files[_path("skill-package/skill.json")]["manifest"]["permissions"]]
-    assert names == ["alexa::person_id:read", "alexa::alerts:reminders:skill:readwrite"]
+    assert names == ["alexa::person_id:read"]
 
 
 def test_write_project_replaces_files_whole(tmp_path, project):

@@ -10,6 +10,7 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Intent, IntentConfirmationStatus, Response
 from ask_sdk_model.dialog import ConfirmIntentDirective
 
+from ..reminders import OFFER_META, REMINDER_META
 from ..storage import JournalStore, StorageUnavailable
 from ..turn import Turn
 from .record import spoken_form
@@ -62,10 +63,17 @@ def delete_all(turn: Turn, store: JournalStore, confirmed: bool) -> Response:
     if not confirmed:
         return _done(turn, say("KEPT"))
     try:
+        # The daily reminder is a setting, not a glimmer: it outlives the glimmers, so it can still be cancelled.
+        kept = {name: value for name, value in store.meta(turn.key).items() if name in (REMINDER_META, OFFER_META)}
         count = store.delete_journal(turn.key)
     except StorageUnavailable as exc:
         log.warning("could not delete a journal: %s", exc)
         return _done(turn, say("DELETE_FAILED"))
+    if kept:
+        try:
+            store.update_meta(turn.key, kept)
+        except StorageUnavailable as exc:
+            log.warning("could not keep the daily reminder of a deleted journal: %s", exc)
     log.info("deleted a whole journal (%d glimmers) at its owner's request", count)
     return _done(turn, say("DELETED_ALL", count=count))
 

@@ -140,11 +140,13 @@ class ReminderKeeper:
         log.info("set a daily reminder (%s)", "replaced" if replaced else "new")
         spoken = turn.speech.clock(at)
         if vague:
-            key = "REMINDER_SET_VAGUE"
+            words_back = say("REMINDER_SET_VAGUE", time=spoken)  # the hour chosen for "evening" is said back
+        elif replaced:
+            words_back = say("REMINDER_REPLACED", time=spoken)
         else:
-            key = "REMINDER_REPLACED" if replaced else "REMINDER_SET"
+            words_back = say("REMINDER_SET", time=spoken)
         card = (turn.speech.text("CARD_REMINDER_TITLE"), turn.speech.text("CARD_REMINDER_SET", time=spoken))
-        return done(turn, say(key, time=spoken), card=card)
+        return done(turn, words_back, card=card)
 
     def _undo(self, turn: Turn, api: Reminders, reminder_id: str, state: ReminderState, at: time) -> None:
         """The journal could not keep the reminder: take it back, so nothing half-done is left."""
