@@ -59,6 +59,8 @@ def card_lines(card: dict[str, Any] | None) -> list[str]:
         lines = str(body or "").splitlines() or [""]
         head = f"  [card] {card.get('title', '')}: {lines[0]}".rstrip()
         return [head, *[f"         {line}" for line in lines[1:]]]
+    if kind == "AskForPermissionsConsent":
+        return [f"  [card] {kind}: asks in the Alexa app for {', '.join(card.get('permissions') or [])}"]
     return [f"  [card] {kind}"]
 
 

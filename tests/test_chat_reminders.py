@@ -1,0 +1,99 @@
+"""``glimmers chat`` end to end for reminders: the consent step played three ways, the stand-in Reminders API printing
+what the skill set or cancelled (scripts in tests/scripts/), in-process and against ``glimmers serve --dev``."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from skill.reminders import ReminderState
+from skill.simulator.commands import chat
+from skill.simulator.envelopes import SAMPLE_USER_ID
+from skill.storage import JournalKey, TinyDBStore
+from test_chat import SCRIPTS, run_chat, said, sent_requests, server, turns  # noqa: F401 (server is a fixture)
+
+SCOPE = "alexa::alerts:reminders:skill:readwrite"
+
+
+def reminder_lines(transcript: str) -> list[str]:
+    return [line[len("  [reminder] "):] for line in transcript.splitlines() if line.startswith("  [reminder] ")]
+
+
+def kept(data_dir) -> ReminderState:
+    return ReminderState.from_meta(TinyDBStore(data_dir).meta(JournalKey(SAMPLE_USER_ID)))
+
+
+def test_a_reminder_is_set_asked_about_moved_and_cancelled(data_dir):
+    result = run_chat(data_dir, "--json", script=SCRIPTS / "reminders.txt")
+    assert result.exit_code == 0, result.output
+    _, asked, approved, status, moved, cancelled, none, stop = turns(result.stdout)
+    assert "Do you give Glimmer Journal permission to update your reminders?" in said(asked)
+    assert "8 PM" in said(approved) and "ACCEPTED" in " ".join(approved["notes"])
+    assert "8 PM" in said(status)
+    assert "7 AM" in said(moved)
+    assert "cancelled" in said(cancelled).lower() or "no more" in said(cancelled).lower()
+    assert "remind me" in said(none).lower()
+    assert stop["ended"]
+    set_line, changed_line, cancelled_line = reminder_lines(result.stdout)
+    token = re.match(r"set reminder (\w+): ", set_line).group(1)
+    assert "(America/Los_Angeles), FREQ=DAILY;BYHOUR=20;BYMINUTE=0" in set_line
+    assert changed_line.startswith(f"changed reminder {token}: ") and "BYHOUR=7;" in changed_line
+    assert cancelled_line == f"cancelled reminder {token}"
+    assert not kept(data_dir).has_reminder
+    # What Alexa sent: the skill's AskFor answered by a Connections.Response, then a consent token in every request.
+    requests = sent_requests(result.stdout)
+    answer = next(r for r in requests if r["request"]["type"] == "Connections.Response")["request"]
+    assert answer["name"] == "AskFor" and answer["token"] == "reminder@20:00"
+    assert answer["payload"] == {"permissionScope": SCOPE, "status": "ACCEPTED"}
+    after = requests[requests.index(next(r for r in requests if r["request"]["type"] == "Connections.Response")):]
+    assert all(r["context"]["System"]["user"]["permissions"]["consentToken"] for r in after)
+    assert "permissions" not in requests[1]["context"]["System"]["user"]
+
+
+def test_consent_refused_gets_a_card_and_is_not_asked_twice_in_a_session(data_dir):
+    result = run_chat(data_dir, "--reminder-consent", "no", script=SCRIPTS / "reminder_consent_denied.txt")
+    assert result.exit_code == 0, result.output
+    _, asked_time, denied, again, stop = turns(result.stdout)
+    assert said(asked_time).endswith("?")
+    assert "Alexa app" in said(denied) and "DENIED" in " ".join(denied["notes"])
+    assert denied["card"] == f"AskForPermissionsConsent: asks in the Alexa app for {SCOPE}"
+    assert not any("AskFor" in note for note in again["notes"])  # not asked again
+    assert "Alexa app" in said(again) and again["card"].startswith("AskForPermissionsConsent")
+    assert reminder_lines(result.stdout) == [] and not kept(data_dir).has_reminder
+
+
+def test_the_first_glimmer_brings_the_offer_and_yes_sets_a_reminder(data_dir):
+    result = run_chat(data_dir, "--reminder-consent", "yes", script=SCRIPTS / "reminder_offer.txt")
+    assert result.exit_code == 0, result.output
+    _, offered, yes, answered, second, _ = turns(result.stdout)
+    assert "the kettle singing" in said(offered) and said(offered).endswith("?")
+    assert said(yes).endswith("?")
+    assert "7 PM" in said(answered)
+    assert "remind" not in said(second).lower()  # offered once
+    (line,) = reminder_lines(result.stdout)
+    assert "BYHOUR=19;" in line
+    assert kept(data_dir).at.hour == 19 and kept(data_dir).offer == "offered"
+
+
+def test_silence_to_alexas_question_is_not_answered(data_dir):
+    result = run_chat(data_dir, script="open glimmer journal\nremind me at 9 pm\n(silence)\nstop\n")
+    assert result.exit_code == 0, result.output
+    _, asked, silence, _ = turns(result.stdout)
+    assert "NOT_ANSWERED" in " ".join(silence["notes"]) and "Alexa app" in said(silence)
+    assert reminder_lines(result.stdout) == []
+
+
+def test_reminders_through_a_development_server(server, tmp_path):  # noqa: F811
+    url = server(dev=True)
+    result = CliRunner().invoke(
+        chat, ["--url", url, "--timezone", "Europe/Berlin", "--reminder-consent", "yes", "--script", "-"],
+        input="open glimmer journal\nremind me every morning at seven\ndo I have a reminder\nstop reminding me\nstop\n",
+    )
+    assert result.exit_code == 0, result.output
+    _, set_, status, cancelled, _ = turns(result.stdout)
+    assert "7 AM" in said(set_) and "7 AM" in said(status)
+    set_line, cancelled_line = reminder_lines(result.stdout)
+    assert "(Europe/Berlin), FREQ=DAILY;BYHOUR=7;" in set_line and cancelled_line.startswith("cancelled reminder ")
+    state = ReminderState.from_meta(TinyDBStore(tmp_path / "served").meta(JournalKey(SAMPLE_USER_ID)))
+    assert not state.has_reminder
