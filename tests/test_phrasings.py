@@ -158,6 +158,16 @@ def test_at_least_ninety_percent_of_the_held_out_set_reaches_the_right_intent(re
         ("jot down the first snow", "RecordGlimmerIntent", {"glimmer": "the first snow"}),
         ("save a kind word from a stranger", "RecordGlimmerIntent", {"glimmer": "a kind word from a stranger"}),
         ("remember the sunset over the hills", "RecordGlimmerIntent", {"glimmer": "the sunset over the hills"}),
+        ("remind me every evening at eight", "SetReminderIntent", {"time": "08:00", "daypart": "evening"}),
+        ("set a daily glimmer reminder", "SetReminderIntent", {}),
+        ("remind me to look for glimmers at 7 am", "SetReminderIntent", {"time": "07:00"}),
+        ("remind me at 8:30 p.m.", "SetReminderIntent", {"time": "20:30"}),
+        ("remind me in the evening", "SetReminderIntent", {"daypart": "evening"}),
+        ("stop reminding me", "CancelReminderIntent", {}),
+        ("cancel my glimmer reminder", "CancelReminderIntent", {}),
+        ("do I have a reminder?", "ReminderStatusIntent", {}),
+        ("remind me of a glimmer", "GroundingIntent", {}),
+        ("remind me what I noticed a year ago", "OnThisDayIntent", {"span": "a year"}),
     ],
 )
 def test_the_examples_that_must_work(resolver, line, intent, slots):
@@ -169,7 +179,8 @@ def test_the_examples_that_must_work(resolver, line, intent, slots):
 @pytest.mark.parametrize(
     "line",
     ["the weather on mars is dusty", "what time is it", "turn on the lights", "set a timer for ten minutes",
-     "tell me a joke", "call mom", "i'm feeling great", "read me a story", "delete my alarm", "how are you"],
+     "tell me a joke", "call mom", "i'm feeling great", "read me a story", "delete my alarm", "how are you",
+     "set an alarm for seven am", "remind me to buy milk", "cancel my alarm", "what time is it in tokyo"],
 )
 def test_lines_meant_for_something_else_still_reach_the_fallback(resolver, line):
     assert resolver.understand(line, TODAY).intent == "AMAZON.FallbackIntent"
