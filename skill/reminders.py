@@ -186,9 +186,14 @@ def daily_reminder(at: time, now: datetime, zone: tzinfo, zone_name: str | None,
     """A SCHEDULED_ABSOLUTE reminder every day at ``at``, in the device's zone, saying ``words``.
 
     With no zone known (``zone_name`` None), ``timeZoneId`` is left out and
-    Alexa uses the device's own.
+    Alexa uses the device's own; the first day is then one that is in the
+    future wherever the device is (the day after tomorrow at UTC+14, at the
+    latest), so the start is never in the past.
     """
-    start = first_occurrence(at, now, zone)
+    if zone_name is None:
+        start = datetime.combine((now.astimezone(timezone.utc) + timedelta(hours=14)).date() + timedelta(days=1), at)
+    else:
+        start = first_occurrence(at, now, zone)
     rule = f"FREQ=DAILY;BYHOUR={at.hour};BYMINUTE={at.minute};BYSECOND=0;INTERVAL=1"
     return ReminderRequest(
         request_time=now.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0),

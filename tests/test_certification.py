@@ -34,7 +34,7 @@ LAUNCH_WORDS = {"launch", "ask", "tell", "load", "begin", "enable", "open", "sta
 CONNECTING_WORDS = {"to", "from", "by", "if", "and", "whether"}
 FORBIDDEN_WORDS = {"alexa", "amazon", "echo", "computer", "ziggy", "skill", "app"}
 # Values that fill a slot when an intent's one-shot needs one.
-SLOT_VALUES = {"AMAZON.SearchQuery": "the warm sun on my face", "AMAZON.DATE": "yesterday"}
+SLOT_VALUES = {"AMAZON.SearchQuery": "the warm sun on my face", "AMAZON.DATE": "yesterday", "AMAZON.TIME": "8 pm"}
 
 
 def asks_something(speech: str) -> bool:
@@ -51,6 +51,10 @@ def assert_answer_fits_certification(reply: Reply, what: str, locale: str) -> No
     assert speech, f"{what}: no speech"
     errors = [to_plain_text(p) for p in load_catalogue(locale).phrasings("ERROR")]
     assert not any(error in speech for error in errors), f"{what}: an error"
+    if any(d.get("type") == "Connections.SendRequest" for d in reply.directives):
+        # Alexa takes the turn (to ask for a permission) and answers the skill: no reprompt, no end.
+        assert not reply.reprompt and "shouldEndSession" not in reply.response, f"{what}: {reply.response}"
+        return
     if reply.ends_session:
         assert not speech.endswith("?"), f"{what} asks a question and then closes the session: {speech!r}"
         return

@@ -537,3 +537,12 @@ def test_clock_words():
     speech = Speech(CATALOGUE, random.Random(1))
     assert [speech.clock(t) for t in (at(0, 0), at(12, 0), at(20, 0), at(7, 5), at(12, 30), at(0, 15))] == [
         "midnight", "noon", "8 PM", "7:05 AM", "12:30 PM", "12:15 AM"]
+
+
+def test_with_no_zone_known_alexa_uses_the_devices_and_the_start_is_never_past(alexa, store, reminders, clock):
+    with DeviceSettingsServer("another.device", "Europe/Berlin", "other-token", reminders=reminders) as server:
+        session = Session(alexa, server.endpoint)  # the settings answer 401 for our token: no zone known
+        session.say("set_reminder", time_value="06:00")
+    trigger = the_reminder(reminders)["trigger"]
+    assert "timeZoneId" not in trigger
+    assert trigger["recurrence"]["startDateTime"] == "2026-12-02T06:00:00"  # 17:00 UTC Nov 30 is Dec 1 at UTC+14
