@@ -197,8 +197,11 @@ def check_answer(status: int, raw: bytes, mimetype: str) -> dict | None:
         check_ssml(_get(response, "reprompt", "outputSpeech"))
     if "card" in response:
         card = response["card"]
-        assert card.get("type") == "Simple" and isinstance(card.get("title"), str), card
-        assert isinstance(card.get("content"), str) and len(card["content"]) <= 8000
+        if card.get("type") == "AskForPermissionsConsent":  # the card that lets a person allow reminders
+            assert card.get("permissions") == ["alexa::alerts:reminders:skill:readwrite"], card
+        else:
+            assert card.get("type") == "Simple" and isinstance(card.get("title"), str), card
+            assert isinstance(card.get("content"), str) and len(card["content"]) <= 8000
     assert isinstance(response.get("shouldEndSession", False), bool), response
     directives = response.get("directives", [])
     assert isinstance(directives, list) and all(isinstance(d, dict) and isinstance(d.get("type"), str) for d in directives)
@@ -209,9 +212,12 @@ def check_answer(status: int, raw: bytes, mimetype: str) -> dict | None:
 # -- what may be written ---------------------------------------------------------
 
 RECORD, DELETE, SUGGEST, DISABLE, CHANGE, REMEMBER = "record", "delete", "suggest", "disable", "change", "remember"
-# What any answered request may keep in its sender's journal meta: the zone its device reported, and
-# the day the greeting recalled a glimmer from a year before.
-REMEMBERED = ("zone", "memory_told")
+REMINDER = "reminder"
+# What any answered request may keep in its sender's journal meta: the zone its device reported,
+# the day the greeting recalled a glimmer from a year before, the day "maybe two tomorrow" was said,
+# and whether the reminder offer was made or declined.
+REMEMBERED = ("zone", "memory_told", "nudged_on", "reminder_offer")
+REMINDER_INTENTS = ("SetReminderIntent", "CancelReminderIntent", "ReminderStatusIntent")
 
 
 def envelope_of(body: bytes) -> Any:
@@ -234,9 +240,13 @@ def write_allowed(envelope: Any) -> str | None:
         return DISABLE
     if kind == "LaunchRequest":
         return REMEMBER
+    if kind == "Connections.Response":
+        return REMINDER  # the answer to the skill's request for the reminders permission
     if kind != "IntentRequest":
         return None
     name = _get(envelope, "request", "intent", "name")
+    if name in REMINDER_INTENTS:
+        return REMINDER
     question = _get(envelope, "session", "attributes", "question")
     if name == "RecordGlimmerIntent":
         return RECORD
@@ -265,12 +275,13 @@ def _meta(raw: bytes | None) -> Any:
     return None if raw is None else json.loads(raw).get("meta")
 
 
-def _meta_but_remembered(raw: bytes | None) -> Any:
-    """The journal's meta without what any request may remember in it (see REMEMBERED)."""
+def _meta_but_remembered(raw: bytes | None, also: tuple[str, ...] = ()) -> Any:
+    """The journal's meta without what any request may remember in it (see REMEMBERED), nor ``also``."""
     meta = _meta(raw)
     if not isinstance(meta, dict):
         return meta
-    return {doc: {k: v for k, v in fields.items() if k not in REMEMBERED} if isinstance(fields, dict) else fields
+    skipped = REMEMBERED + also
+    return {doc: {k: v for k, v in fields.items() if k not in skipped} if isinstance(fields, dict) else fields
             for doc, fields in meta.items()}
 
 
@@ -297,7 +308,7 @@ def check_writes(before: dict[str, bytes], after: dict[str, bytes], envelope: An
     if kind == RECORD:
         added = set(new) - set(old)
         assert all(new[i] == old[i] for i in old) and len(added) <= 1, (old, new)
-        assert _meta(after.get(journal)) == _meta(before.get(journal))
+        assert _meta_but_remembered(after.get(journal)) == _meta_but_remembered(before.get(journal))
     elif kind == DELETE:
         assert set(new) <= set(old) and all(new[i] == old[i] for i in new), (old, new)
     elif kind == CHANGE:  # one glimmer's text, never its id or time
@@ -307,6 +318,11 @@ def check_writes(before: dict[str, bytes], after: dict[str, bytes], envelope: An
         for i in changed_texts:
             assert {**new[i], "text": old[i]["text"]} == old[i], (old[i], new[i])
         assert _meta_but_remembered(after.get(journal)) == _meta_but_remembered(before.get(journal))
+    elif kind == REMINDER:  # the reminder's ID and time, never a glimmer
+        assert new == old, (old, new)
+        assert _meta_but_remembered(after.get(journal), also=("reminder",)) == _meta_but_remembered(
+            before.get(journal), also=("reminder",)
+        )
     elif kind == REMEMBER:
         assert new == old, (old, new)
         assert journal in before, "a request that only remembers created a journal"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model.interfaces.connections import ConnectionsResponse
 from ask_sdk_model import IntentRequest, LaunchRequest, RequestEnvelope, SessionEndedRequest
 from ask_sdk_model.events.skillevents import SkillDisabledRequest, SkillEnabledRequest
 
@@ -159,6 +160,7 @@ REQUEST_CLASSES = {
     "SessionEndedRequest": SessionEndedRequest,
     "AlexaSkillEvent.SkillEnabled": SkillEnabledRequest,
     "AlexaSkillEvent.SkillDisabled": SkillDisabledRequest,
+    "Connections.Response": ConnectionsResponse,
 }
 # Skill events arrive outside any conversation: no session, no device, no locale.
 SKILL_EVENT_TYPES = {"AlexaSkillEvent.SkillEnabled", "AlexaSkillEvent.SkillDisabled"}

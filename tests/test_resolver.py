@@ -16,7 +16,8 @@ from skill.simulator.resolver import SLOT_REF, Resolver, normalise
 
 TODAY = date(2026, 11, 30)
 # Words to put in each kind of slot when a sample is said back as a whole line.
-EXAMPLE_VALUES = {"AMAZON.SearchQuery": "the rain on the window", "AMAZON.DATE": "yesterday", "AMAZON.NUMBER": "three"}
+EXAMPLE_VALUES = {"AMAZON.SearchQuery": "the rain on the window", "AMAZON.DATE": "yesterday", "AMAZON.NUMBER": "three",
+                  "AMAZON.TIME": "eight pm"}
 
 
 @pytest.fixture(scope="module")
