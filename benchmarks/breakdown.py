@@ -3,7 +3,9 @@
 For a RecordGlimmerIntent and a ReadGlimmersIntent (users of a store of
 20,000 glimmers, 10 per journal), the whole ``POST /alexa`` through the
 Flask app (no HTTP server), then each part of it run alone: what the floor
-app does (Flask routing and a JSON parse), the envelope check and the
+app does (Flask routing and a JSON parse), the same on ask-sdk-core (the
+floor app with ``sdk=True``: the SDK's own request model, dispatch to one
+constant handler and response, for scale), the envelope check and the
 ask-sdk-core model, the skill (dispatch, handler, speech, store), the store
 calls alone, the response envelope to JSON, and the request log line.
 
@@ -118,6 +120,7 @@ def measure_engine(engine: str, app, users: list[str], runs: int, rng: random.Ra
 
     state = app.extensions["glimmers"]
     floor = create_floor_app()
+    sdk_floor = create_floor_app(sdk=True)
     request_log = logging.getLogger("skill.web")
     record_template, read_template = load_request("record_glimmer"), load_request("read_glimmers")
     db = postgres if engine == "postgres" else None
@@ -127,6 +130,7 @@ def measure_engine(engine: str, app, users: list[str], runs: int, rng: random.Ra
         whole_bodies = bodies.fresh()
         whole = timed(lambda n: call_wsgi(app, whole_bodies[n]), runs, db)
         floor_bodies = bodies.fresh()
+        sdk_bodies = bodies.fresh()
         model_bodies = bodies.fresh()
         models = [to_request_envelope(json.loads(b), state.serializer) for b in bodies.fresh()]
         responses = [state.skill.invoke(request_envelope=m, context=None) for m in
@@ -134,6 +138,8 @@ def measure_engine(engine: str, app, users: list[str], runs: int, rng: random.Ra
         parts: list[tuple[str, Timing]] = [
             ("the floor's work: Flask routing, JSON parse, constant answer",
              timed(lambda n: call_wsgi(floor, floor_bodies[n]), runs)),
+            ("for scale: the floor on ask-sdk-core (the floor + the SDK's own request model, dispatch to one "
+             "constant handler, response)", timed(lambda n: call_wsgi(sdk_floor, sdk_bodies[n]), runs)),
             ("envelope check + ask-sdk-core request model",
              timed(lambda n: to_request_envelope(json.loads(model_bodies[n]), state.serializer), runs)),
             ("skill.invoke: dispatch, handler, speech, store",
