@@ -16,6 +16,7 @@ from .handlers.builtin import (
     HelpHandler,
     OtherRequestHandler,
     SessionEndedHandler,
+    UnsupportedLanguageHandler,
 )
 from .handlers.dates import GlimmersByDateHandler
 from .handlers.delete import DeleteAllGlimmersHandler, DeleteLastGlimmerHandler, DeletionAnswerHandler
@@ -67,6 +68,7 @@ def build_skill(
     # Words about suicide or self-harm come first of all, whatever intent they reached.
     for handler in (
         CrisisHandler(),
+        UnsupportedLanguageHandler(),
         LaunchHandler(store),
         RecordGlimmerHandler(store),
         ReadGlimmersHandler(store),

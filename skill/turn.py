@@ -16,6 +16,7 @@ from ask_sdk_model import Directive, Response
 from ask_sdk_model.ui import Card, SimpleCard
 
 from .device_time import TimeZoneLookup, zone_named
+from .locales import RequestLocale, request_locale, resolve_locale
 from .speech import Speech, Ssml, escape, load_catalogue
 from .storage import JournalKey, StorageUnavailable
 from .storage.contract import forget_storage_failures, storage_failed_here
@@ -30,7 +31,6 @@ REQUEST_ATTRIBUTE = "glimmers.turn"
 # Alexa rejects output speech longer than 8,000 characters, <speak> tags included.
 MAX_SPEECH = 7900
 MAX_CARD = 8000
-DEFAULT_LOCALE = "en-US"
 # Where a device may be when its zone is not known: from UTC-12 to UTC+14.
 WESTMOST = timedelta(hours=-12)
 EASTMOST = timedelta(hours=14)
@@ -56,12 +56,13 @@ class Turn:
     speech: Speech
     key: JournalKey
     now: datetime
-    locale: str
+    locale: str  # as the request said it; speech follows ``answered_in``
     # Conversation state the previous response left (cleared for this turn;
     # a handler that wants to keep something passes it to ``reply`` again).
     previous: dict[str, Any] = field(default_factory=dict)
     zones: TimeZoneLookup | None = None
     store: JournalStore | None = None
+    answered_in: RequestLocale | None = None
     _reported_zone: tzinfo | None = field(default=None, init=False, repr=False)
     _found_zone: tuple[tzinfo, bool] | None = field(default=None, init=False, repr=False)
 
@@ -100,6 +101,11 @@ class Turn:
     def zone_known(self) -> bool:
         """Whether ``zone`` is the person's (reported now or before), not a UTC stand-in."""
         return self._zone[1]
+
+    @property
+    def language(self) -> str:
+        """The language the skill answers in ("en", "de"): the request's, or English when it speaks no other."""
+        return (self.answered_in or resolve_locale(self.locale)).language
 
     @property
     def today(self) -> date:
@@ -288,20 +294,21 @@ class TurnInterceptor(AbstractRequestInterceptor):
         system = envelope.context.system
         user = system.user if system.user is not None else envelope.session.user
         person = getattr(system, "person", None)
-        locale = getattr(envelope.request, "locale", None) or DEFAULT_LOCALE
+        locale = request_locale(envelope)
         forget_storage_failures()
         # Skill events come without a session, and so without session attributes.
         session = handler_input.attributes_manager.session_attributes if envelope.session is not None else None
         previous = dict(session) if isinstance(session, dict) else {}
         handler_input.attributes_manager.request_attributes[REQUEST_ATTRIBUTE] = Turn(
             handler_input=handler_input,
-            speech=Speech(load_catalogue(locale), self.rng),
+            speech=Speech(load_catalogue(locale.speech), self.rng),
             key=JournalKey(user.user_id, getattr(person, "person_id", None)),
             now=self.clock(),
-            locale=locale,
+            locale=locale.requested,
             previous=previous,
             zones=self.zones,
             store=self.store,
+            answered_in=locale,
         )
 
 

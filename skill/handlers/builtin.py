@@ -168,3 +168,22 @@ class OtherRequestHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         log.info("no handler for a %s request; answered with no speech", handler_input.request_envelope.request.object_type)
         return handler_input.response_builder.response
+
+
+class UnsupportedLanguageHandler(AbstractRequestHandler):
+    """A launch or request in a language the skill does not speak (fr-FR, ja-JP): a short answer in English.
+
+    Tried right after the crisis handler (which answers words about self-harm
+    whatever the language), before anything is read or saved.
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not (is_request_type("LaunchRequest")(handler_input) or is_request_type("IntentRequest")(handler_input)):
+            return False
+        turn = Turn.of(handler_input)
+        return turn.answered_in is not None and not turn.answered_in.spoken
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn.of(handler_input)
+        log.info("request %s in a language the skill does not speak: answered in English", turn.request_id)
+        return turn.reply(turn.speech.say("LANGUAGE_NOT_SPOKEN"), end=True)

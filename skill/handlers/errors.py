@@ -10,6 +10,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Response, SessionEndedRequest
 
+from ..locales import request_locale
 from ..speech import Speech, load_catalogue
 from ..turn import REQUEST_ATTRIBUTE, Turn
 
@@ -37,7 +38,7 @@ class ApologiseOnErrorHandler(AbstractExceptionHandler):
         if isinstance(turn, Turn):
             speech, one_shot = turn.speech, turn.one_shot
         else:
-            speech = Speech(load_catalogue(getattr(request, "locale", None)), self.rng)
+            speech = Speech(load_catalogue(request_locale(handler_input.request_envelope).speech), self.rng)
             session = handler_input.request_envelope.session
             one_shot = session is None or bool(session.new)
         if one_shot:

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from ..periods import Period
 
 DEFAULT_LANGUAGE = "en"
+# Placeholders one locale may say in place of another's: "on the {day_ordinal} of {month}" (en-GB)
+# where en-US says "on {month} {day}". Every date message gets both.
+INTERCHANGEABLE = {"day_ordinal": "day"}
 
 
 class MissingMessage(KeyError):
@@ -92,23 +95,36 @@ def _has_file(name: str) -> bool:
         return False
 
 
+def regional_overrides(locale: str) -> dict[str, Any]:
+    """A locale's ``<locale>.json``: the messages, names and suggestion texts it says its own way."""
+    return (_read_json(f"{locale}.json") if _has_file(f"{locale}.json") else None) or {}
+
+
 @functools.lru_cache(maxsize=None)
 def _load(language: str, override: str | None) -> Catalogue:
     base = _read_json(f"{language}.json")
     messages = dict(base["messages"])
     names = dict(base["names"])
-    if override:
-        overrides = _read_json(f"{override}.json") or {}
-        messages.update(overrides.get("messages", {}))
-        names.update(overrides.get("names", {}))
+    overrides = regional_overrides(override) if override else {}
+    messages.update(overrides.get("messages", {}))
+    names.update(overrides.get("names", {}))
+    texts = overrides.get("suggestions", {})
     raw = _read_json(f"suggestions-{language}.json") or {"categories": {}}
     categories = {cid: c["name"] for cid, c in raw["categories"].items()}
     suggestions = tuple(
-        Suggestion(id=s["id"], category=cid, text=s["text"])
+        Suggestion(id=s["id"], category=cid, text=texts.get(s["id"], s["text"]))
         for cid, c in raw["categories"].items()
         for s in c["suggestions"]
     )
     return Catalogue(language, messages, names, categories, suggestions)
+
+
+def ordinal(day: int, language: str) -> str:
+    """A day of the month as an ordinal the locale's voice reads aloud: "3rd" ("third"), German "3." ("dritte")."""
+    if language != "en":
+        return f"{day}."
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
 
 
 class Speech:
@@ -158,7 +174,7 @@ class Speech:
         elif days_ago < 7:
             key, params = "WHEN_WEEKDAY", {"weekday": names["weekdays"][day.weekday()]}
         else:
-            params = {"month": names["months"][day.month - 1], "day": day.day, "year": day.year}
+            params = self._date_params(day)
             key = "WHEN_DATE" if day.year == today.year or days_ago < 180 else "WHEN_DATE_YEAR"
         return self.catalogue.phrasings(key)[0].format(**params)
 
@@ -169,6 +185,15 @@ class Speech:
         meridiem = self.catalogue.phrasings("CLOCK_AM" if at.hour < 12 else "CLOCK_PM")[0]
         params = {"hour12": at.hour % 12 or 12, "hour24": at.hour, "minute": f"{at.minute:02d}", "meridiem": meridiem}
         return self.catalogue.phrasings("CLOCK_HOUR" if at.minute == 0 else "CLOCK_MINUTES")[0].format(**params)
+
+    def _date_params(self, day: date) -> dict[str, Any]:
+        """What a date message may say: the month's name, the day (also as an ordinal) and the year."""
+        return {
+            "month": self.catalogue.names["months"][day.month - 1],
+            "day": day.day,
+            "day_ordinal": ordinal(day.day, self.catalogue.language),
+            "year": day.year,
+        }
 
     def elapsed(self, gone: timedelta) -> str:
         """How long ago, in words that are true in every time zone: "about three hours ago", "about a week ago"."""
@@ -208,12 +233,7 @@ class Speech:
             return self._absolute_period(period)
         names = self.catalogue.names
         start = period.start
-        params: dict[str, Any] = {
-            "month": names["months"][start.month - 1],
-            "day": start.day,
-            "year": start.year,
-            "weekday": names["weekdays"][start.weekday()],
-        }
+        params: dict[str, Any] = {**self._date_params(start), "weekday": names["weekdays"][start.weekday()]}
         this_monday = today - timedelta(days=today.weekday())
         if period.kind == "day":
             days_ago = (today - start).days
@@ -252,9 +272,8 @@ class Speech:
 
     def _absolute_period(self, period: Period) -> str:
         """A period named by its dates alone: "around November 30, 2026", "in the week of November 23"."""
-        names = self.catalogue.names
         start = period.start
-        params: dict[str, Any] = {"month": names["months"][start.month - 1], "day": start.day, "year": start.year}
+        params = self._date_params(start)
         key = {
             # Its bounds are a guess too (UTC's day): "around November 30, 2026".
             "day": "PERIOD_AROUND_DATE",
