@@ -299,3 +299,22 @@ main.add_command(request)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only check that the checked-in models are up to date (exit 1 if not).")
+def models(check: bool) -> None:
+    """Write interaction_models/en-GB, en-CA, en-AU and en-IN.json from en-US.json and interaction_models/regional/."""
+    from .regional import RegionalModelError, stale_models, write_models
+
+    try:
+        if check:
+            stale = stale_models()
+            if stale:
+                raise click.ClickException(f"out of date: {', '.join(stale)}; run glimmers models to write them")
+            click.echo("every regional model is up to date")
+            return
+        changed = write_models()
+    except (RegionalModelError, OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {', '.join(changed)}" if changed else "every regional model was already up to date")

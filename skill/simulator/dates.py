@@ -25,9 +25,9 @@ _MONTH_NUMBERS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 
 _SEASONS = {"winter": "WI", "spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA"}
 _DAYS = {
     "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
-    "yesterday": -1, "the day before yesterday": -2, "tomorrow": 1, "the day after tomorrow": 2,
+    "yesterday": -1, "the day before yesterday": -2, "day before yesterday": -2, "tomorrow": 1, "the day after tomorrow": 2,
 }
-_LEADING = re.compile(r"^(?:on|in|for|during|from|of)\s+")
+_LEADING = re.compile(r"^(?:(?:on|in|for|during|from|of|at|over)\s+)?(?:the\s+(?=weekend$))?")
 _RELATIVE = re.compile(r"^(?:(this|next|last|past|previous|coming)\s+)?(\w+)$")
 _AGO = re.compile(r"^(.+?)\s+(day|week)s?\s+ago$")
 _MONTH_DAY = re.compile(r"^(?:the\s+)?(?P<month>[a-z]+)\s+(?:the\s+)?(?P<day>.+?)(?:\s+(?P<year>\d{4}))?$")
@@ -95,6 +95,8 @@ def _relative(text: str, today: date) -> str | None:
     step = _STEP[word]
     if noun in WEEKDAYS:
         return _weekday(WEEKDAYS.index(noun), word, today).isoformat()
+    if noun == "weekend" and word is None:  # "the weekend", "at the weekend": this one
+        return iso_week(today) + "-WE"
     if noun in ("week", "weekend") and word is not None:
         return iso_week(today + timedelta(weeks=step)) + ("-WE" if noun == "weekend" else "")
     if noun == "month" and word is not None:
