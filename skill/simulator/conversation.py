@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..speech import escape
-from .builtin_phrases import BUILT_IN_PHRASES, FALLBACK_INTENT, NO_INTENT, YES_INTENT
+from .builtin_phrases import FALLBACK_INTENT, NO_INTENT, YES_INTENT
 from .envelopes import (
     Identity,
     connections_response,
@@ -25,7 +25,7 @@ from .envelopes import (
     slot_json,
 )
 from .model import DialogIntent
-from .resolver import Resolver, Understanding, heard, normalise
+from .resolver import Resolver, Understanding, normalise
 
 Transport = Callable[[dict[str, Any]], dict[str, Any]]
 Clock = Callable[[], datetime]
@@ -238,10 +238,10 @@ class Conversation:
         return self._send(intent_request(self.identity, self.clock(), intent, state), understanding)
 
     def _yes_or_no(self, line: str) -> str | None:
-        said = heard(line)
-        if said in BUILT_IN_PHRASES[YES_INTENT]:
+        said = self.resolver.heard(line)
+        if said in self.resolver.phrases(YES_INTENT):
             return "CONFIRMED"
-        if said in BUILT_IN_PHRASES[NO_INTENT]:
+        if said in self.resolver.phrases(NO_INTENT):
             return "DENIED"
         return None
 

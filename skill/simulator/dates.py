@@ -41,8 +41,10 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def resolve_date(phrase: str, today: date) -> str | None:
+def resolve_date(phrase: str, today: date, language: str = "en") -> str | None:
     """The AMAZON.DATE value for a normalised phrase, seen from ``today``; None if it is not a date."""
+    if language == "de":
+        return _resolve_german(phrase, today)
     text = _LEADING.sub("", phrase.strip().lower())
     for resolve in (_iso, _named_day, _ago, _relative, _month_and_day, _day_of_month):
         value = resolve(text, today)
@@ -169,4 +171,115 @@ def _day_of_month(text: str, today: date) -> str | None:
         if value is not None and value >= today.isoformat():
             return value
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+# -- German (de-DE): "heute", "gestern", "letzte Woche", "am Montag", "im Oktober", "am 3. Oktober" --------
+
+DE_WEEKDAYS = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
+DE_MONTHS = (
+    "januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november",
+    "dezember",
+)
+_DE_MONTH_NUMBERS = {name: n for n, name in enumerate(DE_MONTHS, start=1)}
+_DE_MONTH_NUMBERS.update({"jänner": 1, "maerz": 3, "jan": 1, "feb": 2, "aug": 8, "sept": 9, "okt": 10, "nov": 11,
+                          "dez": 12})
+_DE_SEASONS = {"winter": "WI", "frühling": "SP", "frühjahr": "SP", "sommer": "SU", "herbst": "FA"}
+_DE_DAYS = {
+    "heute": 0, "heute morgen": 0, "heute früh": 0, "heute mittag": 0, "heute nachmittag": 0, "heute abend": 0,
+    "heute nacht": 0, "gestern": -1, "gestern morgen": -1, "gestern abend": -1, "gestern nachmittag": -1,
+    "gestern nacht": -1, "vorgestern": -2, "morgen": 1, "übermorgen": 2,
+}
+_DE_STEP = {
+    None: 0, "diese": 0, "dieser": 0, "diesen": 0, "dieses": 0, "diesem": 0, "kommende": 0, "kommenden": 0,
+    "kommendes": 0,
+    "letzte": -1, "letzten": -1, "letzter": -1, "letztes": -1, "letztem": -1, "vergangene": -1,
+    "vergangenen": -1, "vergangener": -1, "vergangenes": -1, "vorige": -1, "vorigen": -1, "voriges": -1,
+    "vorherige": -1, "vorherigen": -1,
+    "nächste": 1, "nächsten": 1, "nächster": 1, "nächstes": 1,
+}
+_DE_LEADING = re.compile(r"^(?:(?:am|im|an|in|vom|von|seit|für|während|um|zum|zur|ab)\s+)?(?:(?:der|die|das|den|dem)\s+)?")
+_DE_RELATIVE = re.compile(r"^(?:(\w+)\s+)?(\w+)$")
+_DE_AGO = re.compile(r"^vor\s+(.+?)\s+(tag|tagen|woche|wochen)$")
+_DE_DAY_MONTH = re.compile(r"^(?P<day>[\w.]+?)\.?\s+(?P<month>[a-zäöü]+)(?:\s+(?P<year>\d{4}))?$")
+
+
+def _resolve_german(phrase: str, today: date) -> str | None:
+    raw = " ".join(phrase.strip().lower().split())
+    if raw in ("jetzt", "gerade", "gerade eben", "im moment"):
+        return PRESENT_REF
+    text = _DE_LEADING.sub("", raw, count=1)
+    for resolve in (_iso, _german_named_day, _german_ago, _german_relative, _german_day_and_month):
+        value = resolve(text, today)
+        if value is not None:
+            return value
+    return None
+
+
+def _german_named_day(text: str, today: date) -> str | None:
+    if text in _DE_DAYS:
+        return (today + timedelta(days=_DE_DAYS[text])).isoformat()
+    if text in ("dieses jahrzehnt",):
+        return f"{str(today.year)[:3]}X"
+    return None
+
+
+def _german_ago(text: str, today: date) -> str | None:
+    match = _DE_AGO.match(text)
+    if not match:
+        return None
+    from .numbers import parse_number as number
+
+    count = number(match.group(1), "de")
+    if count is None:
+        return None
+    unit = match.group(2)
+    if unit.startswith("tag"):
+        return (today - timedelta(days=count)).isoformat()
+    return (today - timedelta(weeks=count)).isoformat()
+
+
+def _german_relative(text: str, today: date) -> str | None:
+    """Wochentage, Wochen, Wochenenden, Monate, Jahre und Jahreszeiten, mit diese / letzte / nächste oder allein."""
+    match = _DE_RELATIVE.match(text)
+    if not match or match.group(1) not in _DE_STEP:
+        return None
+    word, noun = match.group(1), match.group(2)
+    step = _DE_STEP[word]
+    english_word = {0: "this", -1: "last", 1: "next"}[step] if word is not None else None
+    if noun in DE_WEEKDAYS:
+        return _weekday(DE_WEEKDAYS.index(noun), english_word, today).isoformat()
+    if noun == "wochenende":
+        return iso_week(today + timedelta(weeks=step)) + "-WE"
+    if noun == "woche" and word is not None:
+        return iso_week(today + timedelta(weeks=step))
+    if noun == "monat" and word is not None:
+        month_index = today.year * 12 + today.month - 1 + step
+        return f"{month_index // 12}-{month_index % 12 + 1:02d}"
+    if noun == "jahr" and word is not None:
+        return str(today.year + step)
+    if noun in _DE_SEASONS:
+        return f"{today.year + step}-{_DE_SEASONS[noun]}"
+    if noun in _DE_MONTH_NUMBERS:
+        return _month(_DE_MONTH_NUMBERS[noun], english_word, today)
+    return None
+
+
+def _german_day_and_month(text: str, today: date) -> str | None:
+    """"3. oktober", "dritten oktober", "3 oktober 2026": a day, today or later when no year is said."""
+    from .numbers import parse_ordinal as ordinal
+
+    match = _DE_DAY_MONTH.match(text)
+    if not match or match.group("month") not in _DE_MONTH_NUMBERS:
+        return None
+    day = ordinal(match.group("day"), "de")
+    if day is None or not 1 <= day <= 31:
+        return None
+    month = _DE_MONTH_NUMBERS[match.group("month")]
+    if match.group("year"):
+        return _valid(int(match.group("year")), month, day)
+    for year in range(today.year, today.year + 5):
+        value = _valid(year, month, day)
+        if value is not None and value >= today.isoformat():
+            return value
     return None

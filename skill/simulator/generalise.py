@@ -30,45 +30,31 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .language import ENGLISH, Lexicon
+
 # -- what speech recognition delivers -------------------------------------------
 
-# Typed without the apostrophe Alexa's transcription would have.
-_APOSTROPHES = {
-    "whats": "what's", "thats": "that's", "hows": "how's", "wheres": "where's", "theres": "there's",
-    "heres": "here's", "im": "i'm", "ive": "i've", "youre": "you're", "dont": "don't", "didnt": "didn't",
-    "doesnt": "doesn't", "cant": "can't", "isnt": "isn't", "wasnt": "wasn't", "arent": "aren't",
-    "havent": "haven't", "hasnt": "hasn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "shouldnt": "shouldn't",
-    "todays": "today's", "someones": "someone's",
-}
 
-
-def transcribe(utterance: str) -> str:
-    """A normalised line spelled as Alexa's speech recognition would deliver it."""
-    return " ".join(_APOSTROPHES.get(word, word) for word in utterance.split())
+def transcribe(utterance: str, lex: Lexicon = ENGLISH) -> str:
+    """A normalised line spelled as Alexa's speech recognition would deliver it ("whats" as "what's")."""
+    return " ".join(lex.apostrophes.get(word, word) for word in utterance.split())
 
 
 # -- fillers --------------------------------------------------------------------
 
-_LEADING_FILLERS = (
-    "alexa", "hey", "um", "uh", "so", "okay", "ok", "well", "please", "can you", "could you", "would you",
-    "will you", "can i", "could i", "let me", "i'd like you to", "i want you to",
-)
-_TRAILING_FILLERS = ("please", "thanks", "thank you", "for me", "right now", "so far", "for now")
-_ANYWHERE_FILLERS = ("please", "um", "uh", "really", "just", "so", "actually", "still", "kind of", "sort of", "bit")
 
-
-def strip_fillers(utterance: str) -> str:
+def strip_fillers(utterance: str, lex: Lexicon = ENGLISH) -> str:
     """The line without words that carry no meaning for the skill ("please", "can you", "um", "just")."""
     words = utterance.split()
     changed = True
     while changed and words:
         changed = False
-        for filler in _LEADING_FILLERS:
+        for filler in lex.leading_fillers:
             parts = filler.split()
             if words[: len(parts)] == parts and len(words) > len(parts):
                 words = words[len(parts):]
                 changed = True
-        for filler in _TRAILING_FILLERS:
+        for filler in lex.trailing_fillers:
             parts = filler.split()
             if words[-len(parts):] == parts and len(words) > len(parts):
                 words = words[: -len(parts)]
@@ -76,7 +62,7 @@ def strip_fillers(utterance: str) -> str:
     kept: list[str] = []
     index = 0
     while index < len(words):
-        for filler in _ANYWHERE_FILLERS:
+        for filler in lex.anywhere_fillers:
             parts = filler.split()
             if words[index: index + len(parts)] == parts and len(words) > len(parts):
                 index += len(parts)
@@ -89,92 +75,30 @@ def strip_fillers(utterance: str) -> str:
 
 # -- words ------------------------------------------------------------------------
 
-_CONTRACTIONS = {
-    "that's": "that is", "what's": "what is", "it's": "it is", "how's": "how is", "there's": "there is",
-    "here's": "here is", "who's": "who is", "where's": "where is", "when's": "when is", "i'm": "i am",
-    "i've": "i have", "i'd": "i would", "i'll": "i will", "you're": "you are", "don't": "do not",
-    "doesn't": "does not", "didn't": "did not", "can't": "can not", "isn't": "is not", "wasn't": "was not",
-    "aren't": "are not", "haven't": "have not", "hasn't": "has not", "won't": "will not", "let's": "let us",
-    "wouldn't": "would not", "couldn't": "could not", "shouldn't": "should not",
-}
-FUNCTION_WORDS = frozenset(
-    "a an the my your his her our their this that these those it its i me you we us to of for in on at with "
-    "from about up out some any something anything is am are was were be been do does did have has had can "
-    "could would will should shall what how when which who there here else and or if very too most few "
-    "again ever".split()
-)
-# Words that reverse a request or that no near match may add or drop.
-_NEVER_EDITED = frozenset({"not", "no", "never", "all", "every", "everything"})
-_IRREGULAR = {
-    "wrote": "write", "written": "write", "heard": "hear", "saw": "see", "seen": "see", "felt": "feel",
-    "had": "have", "has": "have", "got": "get", "gotten": "get", "did": "do", "does": "do", "done": "do",
-    "was": "be", "were": "be", "is": "be", "am": "be", "are": "be", "been": "be", "said": "say",
-    "made": "make", "found": "find", "kept": "keep", "took": "take", "gave": "give", "told": "tell",
-    "went": "go", "children": "child", "people": "person", "smelt": "smell",
-}
-# Small families of words that stand for one another in this skill's requests.
-FAMILIES: tuple[frozenset[str], ...] = tuple(
-    frozenset(words.split())
-    for words in (
-        "glimmer glimmers one ones entry entries moment moments",
-        "latest last recent newest",
-        "notice noticed note noted record recorded save saved log logged write wrote written add added jot "
-        "collect collected say said keep",
-        "delete erase remove wipe clear",
-        "give tell show",
-        "read hear play list",
-        "overwhelmed anxious stressed frazzled panicky panicking tense nervous worried scared low down sad upset "
-        "exhausted awful terrible rough hard bad tough difficult",
-        "calm relax settle unwind slow",
-        "good nice happy lovely great well fine okay ok",
-        "whole entire",
-        "someone somebody friend mom mum mother dad father partner family neighbour neighbor sister brother "
-        "others other kid kids child children son daughter wife husband coworker colleague people person",
-        "idea ideas suggestion suggestions prompt",
-        "can could would will",
-    )
-)
+FUNCTION_WORDS = ENGLISH.function_words
+FAMILIES = ENGLISH.families
 
 
-def words_of(text: str) -> list[str]:
+def words_of(text: str, lex: Lexicon = ENGLISH) -> list[str]:
     """Words for near matching: contractions said in full."""
     out: list[str] = []
     for word in text.split():
-        out.extend(_CONTRACTIONS.get(word, word).split())
+        out.extend(lex.contractions.get(word, word).split())
     return out
 
 
-def key(word: str) -> str:
+def key(word: str, lex: Lexicon = ENGLISH) -> str:
     """A rough stem: "noticed", "notices" and "noticing" share one, as do "glimmer" and "glimmers"."""
-    word = _IRREGULAR.get(word, word)
-    if word.endswith("'s"):
-        word = word[:-2]
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]
-        if len(word) > 2 and word[-1] == word[-2]:
-            word = word[:-1]
-    elif len(word) > 4 and word.endswith("ed"):
-        word = word[:-2]
-        if len(word) > 2 and word[-1] == word[-2]:
-            word = word[:-1]
-    elif word.endswith(("shes", "ches", "xes", "sses")):
-        word = word[:-2]
-    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    return word
+    return lex.stem(lex.irregular.get(word, word))
 
 
-def _families(word: str) -> set[int]:
+def _families(word: str, lex: Lexicon = ENGLISH) -> set[int]:
     plain = word[:-2] if word.endswith("'s") else word
-    return {n for n, family in enumerate(FAMILIES) if plain in family or word in family}
+    return {n for n, family in enumerate(lex.families) if plain in family or word in family}
 
 
-def is_function(word: str) -> bool:
-    return word in FUNCTION_WORDS
+def is_function(word: str, lex: Lexicon = ENGLISH) -> bool:
+    return word in lex.function_words
 
 
 # -- near matches -----------------------------------------------------------------
@@ -193,30 +117,30 @@ def budget(literal_words: int) -> float:
     return min(2.0, 1.0 + 0.25 * max(0, literal_words - 3))
 
 
-def substitution(said: str, sample: str) -> float:
+def substitution(said: str, sample: str, lex: Lexicon = ENGLISH) -> float:
     if said == sample:
         return 0.0
-    if said in _NEVER_EDITED or sample in _NEVER_EDITED:
+    if said in lex.never_edited or sample in lex.never_edited:
         return INFINITE
-    if key(said) == key(sample):
+    if key(said, lex) == key(sample, lex):
         return SAME_STEM
-    if _families(said) & _families(sample):
+    if _families(said, lex) & _families(sample, lex):
         return SAME_FAMILY
-    if is_function(said) and is_function(sample):
+    if is_function(said, lex) and is_function(sample, lex):
         return FUNCTION_EDIT
     return INFINITE
 
 
-def insertion(said: str) -> float:
-    if said in _NEVER_EDITED:
+def insertion(said: str, lex: Lexicon = ENGLISH) -> float:
+    if said in lex.never_edited:
         return INFINITE
-    return FUNCTION_EDIT if is_function(said) else CONTENT_INSERT
+    return FUNCTION_EDIT if is_function(said, lex) else CONTENT_INSERT
 
 
-def deletion(sample: str, first: bool) -> float:
-    if sample in _NEVER_EDITED:
+def deletion(sample: str, first: bool, lex: Lexicon = ENGLISH) -> float:
+    if sample in lex.never_edited:
         return INFINITE
-    if is_function(sample):
+    if is_function(sample, lex):
         return FUNCTION_EDIT
     return INFINITE if first else CONTENT_DROP
 
@@ -239,18 +163,18 @@ class NearMatch:
 SlotCheck = Callable[[str, str], bool]
 
 
-def pieces_of(sample: str) -> list[Piece]:
+def pieces_of(sample: str, lex: Lexicon = ENGLISH) -> list[Piece]:
     pieces: list[Piece] = []
     for part in re.split(r"(\{[^{}]+\})", sample):
         ref = re.fullmatch(r"\{([^{}]+)\}", part)
         if ref:
             pieces.append(Piece(slot=ref.group(1)))
         else:
-            pieces.extend(Piece(word=w) for w in words_of(strip_fillers(part) if part.strip() else ""))
+            pieces.extend(Piece(word=w) for w in words_of(strip_fillers(part, lex) if part.strip() else "", lex))
     return pieces
 
 
-def near_match(said: Sequence[str], pieces: Sequence[Piece], fits: SlotCheck) -> NearMatch | None:
+def near_match(said: Sequence[str], pieces: Sequence[Piece], fits: SlotCheck, lex: Lexicon = ENGLISH) -> NearMatch | None:
     """The cheapest way to edit ``pieces`` into the words ``said``, if it is within the sample's budget."""
     literal = [p.word for p in pieces if p.word is not None]
     limit = budget(len(literal))
@@ -266,7 +190,7 @@ def near_match(said: Sequence[str], pieces: Sequence[Piece], fits: SlotCheck) ->
             if cost > limit:
                 continue
             if j < m:  # a word said that the sample does not have
-                _relax(best, i, j + 1, cost + insertion(said[j]), (i, j, None))
+                _relax(best, i, j + 1, cost + insertion(said[j], lex), (i, j, None))
             if i == n:
                 continue
             piece = pieces[i]
@@ -276,9 +200,9 @@ def near_match(said: Sequence[str], pieces: Sequence[Piece], fits: SlotCheck) ->
                         _relax(best, i + 1, j + k, cost, (i, j, piece.slot))
                 continue
             assert piece.word is not None
-            _relax(best, i + 1, j, cost + deletion(piece.word, first=i == 0), (i, j, None))
+            _relax(best, i + 1, j, cost + deletion(piece.word, first=i == 0, lex=lex), (i, j, None))
             if j < m:
-                _relax(best, i + 1, j + 1, cost + substitution(said[j], piece.word), (i, j, None))
+                _relax(best, i + 1, j + 1, cost + substitution(said[j], piece.word, lex), (i, j, None))
     cost, _ = best[n][m]
     if cost > limit:
         return None
@@ -300,12 +224,12 @@ def _relax(best: list[list[tuple[float, tuple[int, int, str | None] | None]]], i
         best[i][j] = (cost, step)
 
 
-def concepts(words: Sequence[str]) -> set[str]:
+def concepts(words: Sequence[str], lex: Lexicon = ENGLISH) -> set[str]:
     """Stems and families of the content words: a cheap test of whether a near match is possible at all."""
     found: set[str] = set()
     for word in words:
-        if is_function(word):
+        if is_function(word, lex):
             continue
-        found.add(key(word))
-        found.update(f"family:{n}" for n in _families(word))
+        found.add(key(word, lex))
+        found.update(f"family:{n}" for n in _families(word, lex))
     return found

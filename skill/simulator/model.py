@@ -76,9 +76,10 @@ class InteractionModel:
     dialog: dict[str, DialogIntent] = field(default_factory=dict)
     prompts: dict[str, tuple[Prompt, ...]] = field(default_factory=dict)
     source: str = "<model>"
+    locale: str = "en-US"  # which language the simulator hears its samples in
 
     @classmethod
-    def from_json(cls, data: Any, source: str = "<model>") -> InteractionModel:
+    def from_json(cls, data: Any, source: str = "<model>", locale: str = "en-US") -> InteractionModel:
         """Read the ``{"interactionModel": ...}`` JSON the Alexa console and ASK CLI use."""
         try:
             root = data["interactionModel"]
@@ -129,7 +130,7 @@ class InteractionModel:
             invocation = language["invocationName"]
         except (KeyError, TypeError) as exc:
             raise ModelError(f"{source} is not an Alexa interaction model (missing or malformed {exc})") from None
-        return cls(invocation, intents, slot_types, dialog, prompts, source)
+        return cls(invocation, intents, slot_types, dialog, prompts, source, locale)
 
     def declares(self, intent_name: str) -> bool:
         return intent_name in self.intents
@@ -160,4 +161,4 @@ def load_model(locale: str, path: Path | None = None) -> InteractionModel:
         data = json.loads(text)
     except ValueError as exc:
         raise ModelError(f"{source} is not valid JSON ({exc})") from None
-    return InteractionModel.from_json(data, source)
+    return InteractionModel.from_json(data, source, locale)

@@ -18,41 +18,35 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .builtin_phrases import BUILT_IN_PHRASES, EXIT_PHRASES, FALLBACK_INTENT
+from .builtin_phrases import FALLBACK_INTENT
 from .dates import resolve_date
 from .generalise import Piece, concepts, is_function, near_match, pieces_of, strip_fillers, transcribe, words_of
+from .language import ENGLISH, Lexicon, lexicon_for
 from .model import InteractionModel, SlotTypeValue
 from .numbers import parse_number
 from .times import resolve_time
 
 SLOT_REF = re.compile(r"\{([^{}]+)\}")
 FREE_TEXT_TYPES = {"AMAZON.SearchQuery", "AMAZON.LITERAL"}
-LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "play", "use", "talk to", "ask", "tell")
-ONE_SHOT_VERBS = ("ask", "tell", "use", "open", "start", "launch")
-CONNECTORS = ("to", "that", "for", "about", "if", "whether", "and")
-TRAILING_CONNECTORS = ("with", "using", "from", "in", "on")
-_ARTICLE = re.compile(r"^(?:the|a|an|my|some)\s+")
-# Alexa hears "one year" and "1 year" alike: a sample's number words also match digits.
-_NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-}
-_DIGIT_WORDS = {digits: word for word, digits in _NUMBER_WORDS.items()}
+LAUNCH_VERBS = ENGLISH.launch_verbs
+ONE_SHOT_VERBS = ENGLISH.one_shot_verbs
+CONNECTORS = ENGLISH.connectors
+TRAILING_CONNECTORS = ENGLISH.trailing_connectors
 
 
 def normalise(text: str) -> str:
     """Lower-case words: punctuation dropped, except apostrophes inside words and hyphens next to digits."""
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"[^\w\s'-]", " ", text)
-    text = re.sub(r"(?<![0-9a-z])-|-(?![0-9a-z])", " ", text)
-    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # "twenty-fifth", not "2026-11-03"
+    text = re.sub(r"(?<![^\W_])-|-(?![^\W_])", " ", text)
+    text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text)  # "twenty-fifth", not "2026-11-03"
     text = re.sub(r"(?<!\w)'|'(?!\w)", " ", text)
     return " ".join(text.replace("_", " ").split())
 
 
-def heard(line: str) -> str:
+def heard(line: str, lex: Lexicon = ENGLISH) -> str:
     """The normalised line without a leading wake word ("Alexa, ..."), spelled as speech recognition would."""
-    return transcribe(re.sub(r"^alexa(?: |$)", "", normalise(line)).strip())
+    return transcribe(re.sub(r"^alexa(?: |$)", "", normalise(line)).strip(), lex)
 
 
 def blank_slots(sample: str) -> str:
@@ -150,6 +144,11 @@ class Resolver:
 
     def __init__(self, model: InteractionModel):
         self.model = model
+        self.lex = lexicon_for(model.locale)
+        lex = self.lex
+        self._number_words = lex.number_words
+        self._digit_words = {digits: word for word, digits in lex.number_words.items()}
+        self._article = re.compile(lex.article)
         self._samples = [
             self._compile(intent.name, sample)
             for intent in model.intents.values()
@@ -163,7 +162,7 @@ class Resolver:
         }
         self._phrases = {
             phrase: name
-            for name, phrases in BUILT_IN_PHRASES.items()
+            for name, phrases in lex.built_in_phrases.items()
             if model.declares(name)
             for phrase in phrases
         }
@@ -177,20 +176,24 @@ class Resolver:
                         bucket.append(value)
             self._values[type_name] = words
         name = re.escape(normalise(model.invocation_name))
-        self._launch = re.compile(rf"^(?:(?:{'|'.join(LAUNCH_VERBS)}) )?(?:the )?{name}$")
+        article = lex.name_article
+        suffixes = f"(?: (?:{'|'.join(lex.launch_suffixes)}))?" if lex.launch_suffixes else ""
+        self._launch = re.compile(rf"^(?:(?:{'|'.join(lex.launch_verbs)}) )?{article}{name}{suffixes}$")
         self._one_shot = re.compile(
-            rf"^(?:{'|'.join(ONE_SHOT_VERBS)}) (?:the )?{name} (?:(?P<connector>{'|'.join(CONNECTORS)}) )?(?P<rest>.+)$"
+            rf"^(?:{'|'.join(lex.one_shot_verbs)}) {article}{name} (?:(?P<connector>{'|'.join(lex.connectors)}) )?(?P<rest>.+)$"
         )
-        self._one_shot_after = re.compile(rf"^(?P<rest>.+?) (?:{'|'.join(TRAILING_CONNECTORS)}) (?:the )?{name}$")
+        self._one_shot_after = re.compile(
+            rf"^(?P<rest>.+?) (?:{'|'.join(lex.trailing_connectors)}) {article}{name}$"
+        )
 
     # ------------------------------------------------------------------ lines
 
     def understand(self, line: str, today: date) -> Understanding:
         """What ``line`` means, with dates seen from ``today`` (in the device's time zone)."""
-        utterance = heard(line)
+        utterance = self.heard(line)
         if self._launch.match(utterance):
             return Understanding(utterance, "launch", one_shot=True)
-        if utterance in EXIT_PHRASES:
+        if utterance in self.lex.exit_phrases:
             return Understanding(utterance, "exit")
         one_shot = self._one_shot.match(utterance) or self._one_shot_after.match(utterance)
         if one_shot:
@@ -204,6 +207,14 @@ class Resolver:
                     return found
             return self._best(rest, utterance, today, one_shot=True)
         return self._best(utterance, utterance, today, one_shot=False)
+
+    def heard(self, line: str) -> str:
+        """The line as speech recognition in this model's language would deliver it."""
+        return heard(line, self.lex)
+
+    def phrases(self, intent: str) -> tuple[str, ...]:
+        """The common phrases of a built-in intent in this model's language ("yes", "ja")."""
+        return self.lex.built_in_phrases.get(intent, ())
 
     def candidates(self, utterance: str, today: date) -> list[Candidate]:
         """Every sample and built-in phrase matching the whole (normalised) utterance, best first."""
@@ -219,7 +230,7 @@ class Resolver:
 
     def fill_slot(self, line: str, intent: str, slot: str, today: date) -> SlotFill | None:
         """The answer to "what is <slot>?": a slot sample, else the whole line; None if it cannot fill it."""
-        utterance = heard(line)
+        utterance = self.heard(line)
         declared = self.model.intents.get(intent)
         slot_type = declared.slots[slot].type if declared and slot in declared.slots else "AMAZON.SearchQuery"
         for sample in self._slot_samples.get((intent, slot), []):
@@ -235,8 +246,8 @@ class Resolver:
         While Alexa waits for a slot value, such a line means that other request
         instead ("stop", "read my glimmers", "what did i notice yesterday").
         """
-        utterance = heard(line)
-        if utterance in EXIT_PHRASES:
+        utterance = self.heard(line)
+        if utterance in self.lex.exit_phrases:
             return Understanding(utterance, "exit")
         for candidate in self.candidates(utterance, today):
             if candidate.wildcard_chars == 0:
@@ -273,7 +284,7 @@ class Resolver:
     def _best(self, utterance: str, said: str, today: date, one_shot: bool) -> Understanding:
         found = self.candidates(utterance, today)
         if not found:
-            quieter = strip_fillers(utterance)
+            quieter = strip_fillers(utterance, self.lex)
             if quieter != utterance:
                 found = self.candidates(quieter, today)
         if not found:
@@ -291,10 +302,10 @@ class Resolver:
 
     def near_candidates(self, utterance: str, today: date) -> list[Candidate]:
         """Samples without a free-text slot that the line is a few small edits away from, best first."""
-        said = words_of(strip_fillers(utterance))
+        said = words_of(strip_fillers(utterance, self.lex), self.lex)
         if not said:
             return []
-        said_concepts = [concepts([word]) for word in said]
+        said_concepts = [concepts([word], self.lex) for word in said]
         everything_said = set().union(*said_concepts)
         found = []
         for near in self._near:
@@ -308,7 +319,7 @@ class Resolver:
                 converted = self._convert(slot, declared.type if declared else "AMAZON.SearchQuery", words, today)
                 return converted is not None and converted[1] == 0
 
-            match = near_match(said, near.pieces, fits)
+            match = near_match(said, near.pieces, fits, self.lex)
             if match is None:
                 continue
             slots = {}
@@ -330,9 +341,9 @@ class Resolver:
         return True
 
     def _prepare_near(self, sample: _Sample) -> _NearSample:
-        pieces = tuple(pieces_of(sample.text))
+        pieces = tuple(pieces_of(sample.text, self.lex))
         content = tuple(
-            frozenset(concepts([p.word])) for p in pieces if p.word is not None and not is_function(p.word)
+            frozenset(concepts([p.word], self.lex)) for p in pieces if p.word is not None and not is_function(p.word, self.lex)
         )
         return _NearSample(sample, pieces, content)
 
@@ -347,7 +358,7 @@ class Resolver:
                 words = normalise(part)
                 literal += len(words.replace(" ", ""))
                 pieces.append(" ".join(
-                    f"(?:{re.escape(w)}|{_NUMBER_WORDS[w]})" if w in _NUMBER_WORDS else re.escape(w)
+                    f"(?:{re.escape(w)}|{self._number_words[w]})" if w in self._number_words else re.escape(w)
                     for w in words.split()
                 ))
         return _Sample(intent, sample, re.compile("^" + " ".join(pieces) + "$"), tuple(names), literal)
@@ -374,13 +385,13 @@ class Resolver:
         if not text:
             return None
         if slot_type == "AMAZON.DATE":
-            value = resolve_date(text, today)
+            value = resolve_date(text, today, self.lex.code)
             return None if value is None else (SlotFill(name, slot_type, value), 0)
         if slot_type == "AMAZON.TIME":
             value = resolve_time(text)
             return None if value is None else (SlotFill(name, slot_type, value), 0)
         if slot_type in ("AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER"):
-            number = parse_number(text)
+            number = parse_number(text, self.lex.code)
             return None if number is None else (SlotFill(name, slot_type, str(number)), 0)
         if slot_type in self._values:
             matches = self.resolve_value(slot_type, text)
@@ -391,6 +402,6 @@ class Resolver:
         """The custom slot values these words name (entity resolution), by value or synonym."""
         words = self._values.get(slot_type, {})
         key = normalise(text)
-        spelled = " ".join(_DIGIT_WORDS.get(word, word) for word in key.split())
-        found = words.get(key) or words.get(spelled) or words.get(_ARTICLE.sub("", spelled)) or []
+        spelled = " ".join(self._digit_words.get(word, word) for word in key.split())
+        found = words.get(key) or words.get(spelled) or words.get(self._article.sub("", spelled)) or []
         return tuple(found)
