@@ -15,8 +15,8 @@ die for"). Where a phrase is ambiguous the list errs on the side of care: a
 mention of suicide, or of hurting oneself, is answered with where to find help
 even when it was said in passing. The few idioms that would otherwise match
 ("killed myself laughing", "shot myself in the foot") are taken out first.
-The list is English; a locale of another language relies on ``CrisisIntent``
-in its own model until it has a list here.
+There is a list for English and one for German; a locale of another language
+relies on ``CrisisIntent`` in its own model until it has a list here.
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ _ENGLISH_CRISIS = tuple(
         r"\bnot worth living\b",
         r"\b(?:end|ends|ending|take|taking|took) (?:my|my own) life\b",
         r"\bend(?:ing)? it all\b",
+        r"\b(?:want to|wanna|going to|gonna|feel like|thinking (?:about|of)) end(?:ing)? it$",
         r"\b(?:want to|wanna|going to|gonna|feel like|thinking (?:about|of)) end(?:ing)? everything\b",
         rf"\bi cant go on{_ENDING}",
         r"\bi cant go on (?:anymore|any more|any longer|living)\b",
@@ -123,7 +124,55 @@ _ENGLISH_HARMLESS = tuple(
     )
 )
 
-CRISIS_PHRASES = {"en": (_ENGLISH_CRISIS, _ENGLISH_HARMLESS)}
+_GERMAN_CRISIS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        # Suizid und Selbstmord, in jeder Form ("Suizidgedanken", "suizidal", "Selbstmordgedanken").
+        r"\b(?:selbstmord|suizid)\w*",
+        r"\bsich (?:das leben nehmen|umbringen|umzubringen)\b",
+        r"\bmich (?:selbst )?(?:umbringen|umzubringen|töten|zu töten|verletzen|zu verletzen|ritzen|zu ritzen|erhängen|vergiften)\b",
+        r"\bich (?:bringe|bring|werde|will|möchte|wollte) mich (?:selbst )?(?:um|umbringen)\b",
+        r"\britze mich\b",
+        r"\bverletze mich(?: selbst)?\b",
+        r"\bich (?:will|kann) (?:einfach )?nicht mehr$",
+        r"\b(?:will|möchte) (?:einfach )?nicht mehr (?:hier|da|auf der welt) sein\b",
+        r"\b(?:sehe )?keinen sinn mehr (?:im|in meinem) leben\b",
+        r"\bhat (?:alles )?keinen sinn mehr$",
+        r"\bverschwinden für immer\b|\bfür immer verschwinden\b",
+        r"\bselbstverletz\w*",
+        r"\bmir (?:selbst )?(?:etwas|was|irgendwas) (?:antun|anzutun|an zu tun|angetan)\b",
+        r"\bmir (?:selbst )?das leben (?:nehmen|zu nehmen)\b",
+        r"\b(?:will|möchte|wollte|werde|würde) mir (?:selbst )?(?:weh ?tun|wehtun|schaden)\b",
+        r"\b(?:will|möchte|wollte|würde gern|würde lieber|wünschte ich könnte) (?:einfach |nur |lieber )*(?:sterben|tot sein)\b",
+        r"\b(?:wäre|bin) (?:lieber|besser) tot\b",
+        r"\bwünschte (?:ich wäre|ich wär) (?:tot|nie geboren)\b",
+        r"\b(?:will|möchte|kann) nicht mehr (?:leben|weiterleben|am leben sein|aufwachen)\b",
+        r"\b(?:meinem leben|allem) ein ende (?:setzen|machen|bereiten)\b",
+        r"\bbesser dran ohne mich\b",
+        r"\b(?:von (?:einer|der|dem) (?:brücke|dach|hochhaus)|vor (?:einen|den) zug) (?:springen|zu springen|werfen)\b",
+        r"\btabletten genommen um zu sterben\b",
+        # Nicht sicher, in Gefahr, in einer Krise.
+        r"\bnicht (?:mehr )?sicher vor mir\b",
+        r"\b(?:fühle mich|bin) (?:gerade |hier |zu hause )?nicht (?:mehr )?sicher\b",
+        r"\b(?:ich bin|bin ich) (?:gerade |jetzt )?in gefahr\b",
+        r"\b(?:bin|stecke|stecke gerade|bin gerade) in einer (?:akuten |psychischen |seelischen )?krise\b",
+        r"\b(?:psychische|seelische|akute) krise\b",
+        r"\bkrisen(?:hotline|telefon|dienst|nummer)\b",
+        r"\btelefonseelsorge\b",
+    )
+)
+
+# Redewendungen, die eine Wendung oben enthalten und etwas anderes meinen: vorher entfernt.
+_GERMAN_HARMLESS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"\bmich (?:tot|kaputt) ?lachen\b",
+        r"\bkrise (?:im|beim) (?:job|büro|fußball)\b",
+        r"\bmidlife ?krise\b",
+    )
+)
+
+CRISIS_PHRASES = {"en": (_ENGLISH_CRISIS, _ENGLISH_HARMLESS), "de": (_GERMAN_CRISIS, _GERMAN_HARMLESS)}
 
 
 def _normalised(text: str) -> str:
@@ -135,7 +184,7 @@ def _normalised(text: str) -> str:
 def mentions_crisis(text: str | None, locale: str | None = None) -> bool:
     """Whether ``text`` speaks of suicide, self-harm or not being safe, in the locale's language.
 
-    Languages without a phrase list here (none but English yet) return False:
+    Languages without a phrase list here (English and German have one) return False:
     their ``CrisisIntent`` samples are then the skill's only way to hear it.
     """
     if not text:
@@ -189,7 +238,9 @@ CRISIS_LINES: dict[str, CrisisLine] = {
     "en-GB": CrisisLine("Samaritans", "116 123", "1 1 6, 1 2 3", False, "999", "9 9 9"),
     "en-AU": CrisisLine("Lifeline", "13 11 14", "13 11 14", False, "000", "triple zero"),
     "en-IN": CrisisLine("Tele-MANAS", "14416", "1 4 4 1 6", False, "112", "1 1 2", spoken_name="Tele Manas"),
-    "de-DE": CrisisLine("TelefonSeelsorge", "0800 111 0 111", "0 8 0 0, 1 1 1, 0, 1 1 1", False, "112", "1 1 2"),
+    "de-DE": CrisisLine("TelefonSeelsorge", "0800 111 0 111 oder 0800 111 0 222",
+                        "0 8 0 0, 1 1 1, 0, 1 1 1, oder 0 8 0 0, 1 1 1, 0, 2 2 2", False, "112", "1 1 2",
+                        spoken_name="die TelefonSeelsorge"),
 }
 
 

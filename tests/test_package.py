@@ -40,6 +40,7 @@ from skill.package import (
 )
 from skill.safety import crisis_line
 from skill.simulator.model import InteractionModel
+from skill.simulator.language import lexicon_for
 from skill.simulator.resolver import Resolver, heard
 
 GLIMMERS = str(Path(sys.executable).parent / "glimmers")
@@ -52,6 +53,11 @@ SERIALIZER = DefaultSerializer()
 LAUNCH_VERBS = ("open", "start", "launch", "begin")
 ONE_SHOT_VERBS = ("ask", "tell")
 CONNECTORS = ("to", "that", "for", "about", "if", "whether")
+# The launch and one-shot phrasing certification accepts, per language: (launch verbs, one-shot verbs, connectors).
+CERTIFIED_PHRASING = {
+    "en": (LAUNCH_VERBS, ONE_SHOT_VERBS, CONNECTORS),
+    "de": (("öffne", "starte"), ("frag", "frage", "sag", "sage", "bitte"), ("dass", "nach", "ob", "was", "wann", "wie")),
+}
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -219,14 +225,25 @@ def test_locales_are_discovered_from_the_models_that_ship(manifest):
 
 
 def test_a_new_locale_is_packaged_with_its_listing_and_model():
-    models = shipped_models()
-    models["en-GB"] = copy.deepcopy(models["en-US"])
+    models = {"en-US": shipped_models()["en-US"], "en-IE": copy.deepcopy(shipped_models()["en-GB"])}
     project = build_project(ENDPOINT, PRIVACY, models=models)
     body = project.files[_path("skill-package/skill.json")]["manifest"]
     assert set(body["publishingInformation"]["locales"]) == set(models)
-    assert body["publishingInformation"]["distributionCountries"] == sorted({"GB", "US"})
-    assert _path("skill-package/interactionModels/custom/en-GB.json") in project.files
-    assert "Samaritans" in body["publishingInformation"]["locales"]["en-GB"]["description"]
+    assert body["publishingInformation"]["distributionCountries"] == sorted({"IE", "US"})
+    assert _path("skill-package/interactionModels/custom/en-IE.json") in project.files
+    assert "journaling aid" in body["publishingInformation"]["locales"]["en-IE"]["description"]
+
+
+def test_every_shipped_locale_is_packaged_and_offered_where_it_is_spoken(manifest):
+    assert SOURCE_LOCALES == sorted(["en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE"])
+    assert manifest["publishingInformation"]["distributionCountries"] == ["AU", "CA", "DE", "GB", "IN", "US"]
+    locales = manifest["publishingInformation"]["locales"]
+    assert "Samaritans" in locales["en-GB"]["description"] and "116 123" in locales["en-GB"]["description"]
+    assert "Lifeline" in locales["en-AU"]["description"] and "Tele-MANAS" in locales["en-IN"]["description"]
+    german = locales["de-DE"]
+    assert german["name"] == "Glimmer Tagebuch"
+    assert "TelefonSeelsorge" in german["description"] and "0800 111 0 111" in german["description"]
+    assert "Momente im Alltag" in german["summary"] and german["examplePhrases"][0] == "Alexa, öffne Glimmer Tagebuch"
 
 
 def test_a_locale_without_a_store_listing_is_refused_with_what_to_add():
@@ -239,7 +256,7 @@ def test_a_locale_without_a_store_listing_is_refused_with_what_to_add():
 @pytest.mark.parametrize("locale", SOURCE_LOCALES)
 def test_the_listing_keeps_the_stores_limits(manifest, locale):
     listing = manifest["publishingInformation"]["locales"][locale]
-    assert listing["name"] == "Glimmer Journal"
+    assert listing["name"] == ("Glimmer Tagebuch" if locale.startswith("de-") else "Glimmer Journal")
     assert 0 < len(listing["summary"]) <= MAX_SUMMARY
     assert 0 < len(listing["description"]) <= MAX_DESCRIPTION
     assert 1 <= len(listing["examplePhrases"]) <= MAX_EXAMPLE_PHRASES
@@ -250,30 +267,36 @@ def test_the_listing_keeps_the_stores_limits(manifest, locale):
 @pytest.mark.parametrize("locale", SOURCE_LOCALES)
 def test_the_description_says_plainly_it_is_a_journaling_aid_not_treatment_or_a_crisis_service(manifest, locale):
     description = manifest["publishingInformation"]["locales"][locale]["description"]
-    assert "journaling aid" in description
-    assert "not professional advice, diagnosis or treatment" in description
-    assert "not a crisis service" in description
+    if locale.startswith("de-"):
+        plainly = ("Hilfe beim Tagebuchschreiben", "keine professionelle Beratung, Diagnose oder Behandlung",
+                   "kein Krisendienst")
+    else:
+        plainly = ("journaling aid", "not professional advice, diagnosis or treatment", "not a crisis service")
+    for words in plainly:
+        assert words in description
     line = crisis_line(locale)
     if line is not None:
         assert line.number in description and line.emergency in description
 
 
-def example_phrase_problems(phrase: str, model: dict) -> list[str]:
+def example_phrase_problems(phrase: str, model: dict, locale: str = "en-US") -> list[str]:
     """Why an example phrase is not one certification accepts: "Alexa," + the invocation name + a sample."""
-    interaction = InteractionModel.from_json(model)
+    interaction = InteractionModel.from_json(model, locale=locale)
+    lex = lexicon_for(locale)
+    launch_verbs, one_shot_verbs, connectors = CERTIFIED_PHRASING[lex.code]
     if not phrase.startswith("Alexa, "):
         return ["does not start with 'Alexa, '"]
-    said = heard(phrase)
+    said = heard(phrase, lex)
     name = interaction.invocation_name
-    if any(said == f"{verb} {name}" for verb in LAUNCH_VERBS):
+    if any(said == f"{verb} {name}" for verb in launch_verbs):
         return []
-    verb = next((v for v in ONE_SHOT_VERBS if said.startswith(f"{v} {name} ")), None)
+    verb = next((v for v in one_shot_verbs if said.startswith(f"{v} {name} ")), None)
     if verb is None:
         return [f"does not say the invocation name {name!r} the way a launch or a one-shot does"]
     rest = said[len(f"{verb} {name} "):]
     attempts = [rest]
     first, _, after = rest.partition(" ")
-    if first in CONNECTORS and after:
+    if first in connectors and after:
         attempts.append(after)
     resolver = Resolver(interaction)
     for attempt in attempts:
@@ -296,9 +319,10 @@ def test_the_example_phrase_check_refuses_what_is_not_a_sample():
 def test_every_example_phrase_says_alexa_the_invocation_name_and_a_sample_of_the_model(manifest, locale):
     model = shipped_models()[locale]
     phrases = manifest["publishingInformation"]["locales"][locale]["examplePhrases"]
-    assert heard(phrases[0]).startswith("open "), "the first example opens the skill"
+    opens = "öffne " if locale.startswith("de-") else "open "
+    assert heard(phrases[0], lexicon_for(locale)).startswith(opens), "the first example opens the skill"
     for phrase in phrases:
-        assert example_phrase_problems(phrase, model) == [], phrase
+        assert example_phrase_problems(phrase, model, locale) == [], phrase
 
 
 def test_privacy_and_compliance_say_what_the_skill_does(manifest):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Reply, load_request
+from locales import held_out_lines
 from skill.package import load_listing, shipped_models
 from skill.safety import CRISIS_LINES, CRISIS_PHRASES, crisis_line, mentions_crisis
 from skill.speech import load_catalogue
@@ -123,21 +124,14 @@ def test_everyday_phrases_are_not_mistaken_for_a_crisis(text):
 
 def test_nothing_and_an_unknown_language_are_not_a_crisis():
     assert not mentions_crisis(None) and not mentions_crisis("")
-    # Only English has a phrase list; other languages rely on their model's CrisisIntent.
-    assert set(CRISIS_PHRASES) == {"en"}
+    # English and German have a phrase list; other languages would rely on their model's CrisisIntent.
+    assert set(CRISIS_PHRASES) == {"en", "de"}
     assert not mentions_crisis("I want to hurt myself", "xx-XX")
     assert mentions_crisis("I want to hurt myself", "en-GB")
 
 
-def _held_out_crisis_lines() -> list[str]:
-    lines, inside = [], False
-    for line in HELD_OUT.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line.startswith("["):
-            inside = line == "[CrisisIntent]"
-        elif inside and line and not line.startswith("#"):
-            lines.append(line)
-    return lines
+def _held_out_crisis_lines(locale: str = "en-US") -> list[str]:
+    return held_out_lines(locale, "CrisisIntent")
 
 
 @pytest.mark.parametrize("locale", sorted(shipped_models()))
@@ -149,7 +143,7 @@ def test_every_way_the_model_hears_a_crisis_is_also_recognised_as_free_text(loca
     crisis = next(intent for intent in model["intents"] if intent["name"] == "CrisisIntent")
     assert len(crisis["samples"]) >= 40
     assert not [s for s in crisis["samples"] if "{" in s], "CrisisIntent has no slots, so no slot-only samples"
-    missed = [s for s in crisis["samples"] + _held_out_crisis_lines() if not mentions_crisis(s, locale)]
+    missed = [s for s in crisis["samples"] + _held_out_crisis_lines(locale) if not mentions_crisis(s, locale)]
     assert not missed
 
 
@@ -163,7 +157,7 @@ def test_each_locale_gets_its_own_crisis_line_and_emergency_number():
     assert (gb.name, gb.number, gb.emergency) == ("Samaritans", "116 123", "999")
     assert (au.name, au.number, au.emergency) == ("Lifeline", "13 11 14", "000")
     assert (india.name, india.number, india.emergency) == ("Tele-MANAS", "14416", "112")
-    assert (de.name, de.number, de.emergency) == ("TelefonSeelsorge", "0800 111 0 111", "112")
+    assert (de.name, de.number, de.emergency) == ("TelefonSeelsorge", "0800 111 0 111 oder 0800 111 0 222", "112")
     assert crisis_line("es-US") is us  # another language of the same country: the same numbers
     assert crisis_line("fr-FR") is None and crisis_line(None) is None
 
@@ -179,12 +173,15 @@ def test_every_spoken_number_has_the_written_numbers_digits():
 # ------------------------------------------------------------------ the answer, through HTTP
 
 
-def _assert_crisis_answer(reply, number="9 8 8", emergency="9 1 1", card_numbers=("988", "911")):
+def _assert_crisis_answer(reply, number="9 8 8", emergency="9 1 1", card_numbers=("988", "911"), locale="en-US"):
     speech = reply.speech
     assert reply.ends_session, "the session ends gently"
     assert not reply.reprompt and not reply.directives
-    assert "can't help with this myself" in speech or "not able to help with this myself" in speech \
-        or "more than I can help with myself" in speech
+    if locale.startswith("de-"):
+        assert "nicht helfen" in speech or "mehr, als ich selbst auffangen kann" in speech
+    else:
+        assert "can't help with this myself" in speech or "not able to help with this myself" in speech \
+            or "more than I can help with myself" in speech
     assert number in speech and emergency in speech
     card = reply.card
     assert card is not None and card["type"] == "Simple"
@@ -255,14 +252,15 @@ def test_a_harmless_glimmer_with_dying_in_it_is_saved_as_usual(alexa, store):
         ("en-AU", "13 11 14", "triple zero", ("Lifeline", "13 11 14", "000")),
         ("en-IN", "1 4 4 1 6", "1 1 2", ("Tele-MANAS", "14416", "112")),
         ("en-CA", "9 8 8", "9 1 1", ("988", "911")),
-        ("de-DE", "0 8 0 0, 1 1 1, 0, 1 1 1", "1 1 2", ("TelefonSeelsorge", "0800 111 0 111", "112")),
+        ("de-DE", "0 8 0 0, 1 1 1, 0, 1 1 1, oder 0 8 0 0, 1 1 1, 0, 2 2 2", "1 1 2",
+         ("TelefonSeelsorge", "0800 111 0 111 oder 0800 111 0 222", "112")),
     ],
 )
 def test_the_numbers_follow_the_requests_locale(client, locale, number, emergency, card):
     envelope = load_request("crisis")
     envelope["request"]["locale"] = locale
     reply = Reply(client.post("/alexa", json=envelope).get_json())
-    _assert_crisis_answer(reply, number=number, emergency=emergency, card_numbers=card)
+    _assert_crisis_answer(reply, number=number, emergency=emergency, card_numbers=card, locale=locale)
 
 
 def test_an_unknown_locale_hears_about_emergency_services_in_general(client):
@@ -329,5 +327,10 @@ def test_no_speech_suggestion_or_listing_promises_to_treat_or_heal_anything():
 @pytest.mark.parametrize("locale", sorted(shipped_models()))
 def test_the_listing_disclaimer_says_plainly_what_the_skill_is_not(locale):
     disclaimer = load_listing(locale)["disclaimer"]
-    for words in ("journaling aid", "not professional advice, diagnosis or treatment", "not a crisis service"):
+    plainly = {
+        "en": ("journaling aid", "not professional advice, diagnosis or treatment", "not a crisis service"),
+        "de": ("Hilfe beim Tagebuchschreiben", "keine professionelle Beratung, Diagnose oder Behandlung",
+               "kein Krisendienst"),
+    }[locale.split("-")[0]]
+    for words in plainly:
         assert words in disclaimer
