@@ -33,6 +33,15 @@ _COUNT_WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "last": 1, "this": 1,
 }
 _SPOKEN_SPAN = re.compile(r"^(?:(?P<count>\w+)\s+)?(?P<unit>year|month|week)s?(?:\s+ago)?$")
+# German: "zwei Jahren", "vor drei Monaten", "einer Woche".
+_SPOKEN_SPAN_DE = re.compile(
+    r"^(?:vor\s+)?(?:(?P<count>\w+)\s+)?(?P<unit>jahr|jahre|jahren|monat|monate|monaten|woche|wochen)$"
+)
+_UNITS_DE = {"jahr": "year", "monat": "month", "woche": "week"}
+_COUNT_WORDS_DE = {
+    "ein": 1, "eine": 1, "einem": 1, "einer": 1, "einen": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
+    "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "letztem": 1, "letzten": 1, "letztes": 1,
+}
 
 
 def day_that_long_ago(today: date, unit: str, count: int = 1) -> Period:
@@ -66,12 +75,19 @@ def span_asked_for(turn: Turn) -> tuple[str, int] | None:
     spoken = turn.slot_text(SPAN_SLOT)
     if spoken is None:
         return "year", 1
-    match = _SPOKEN_SPAN.match(spoken.lower().strip(" .?!"))
-    if not match:
-        return None
+    said = spoken.lower().strip(" .?!")
+    match = _SPOKEN_SPAN.match(said)
+    words, unit = _COUNT_WORDS, None
+    if match:
+        unit = match.group("unit")
+    else:
+        match = _SPOKEN_SPAN_DE.match(said)
+        if not match:
+            return None
+        words = _COUNT_WORDS_DE
+        unit = next(english for german, english in _UNITS_DE.items() if match.group("unit").startswith(german))
     word = match.group("count")
-    count = 1 if word is None else (int(word) if word.isdigit() else _COUNT_WORDS.get(word))
-    unit = match.group("unit")
+    count = 1 if word is None else (int(word) if word.isdigit() else words.get(word))
     if count is None or not 1 <= count <= MAX_COUNT[unit]:
         return None
     return unit, count

@@ -29,7 +29,10 @@ SPOKEN_BEGINNING_CHARS = 80
 MAX_ASKS = 2
 # What "record a glimmer" can leave in the slot when Alexa maps it onto
 # "record {glimmer}": no glimmer was actually said.
-NOT_A_GLIMMER = {"a glimmer", "glimmer", "my glimmer", "another glimmer", "a new glimmer", "another", "another one", "one", "something", "it"}
+NOT_A_GLIMMER = {"a glimmer", "glimmer", "my glimmer", "another glimmer", "a new glimmer", "another", "another one", "one", "something", "it",
+                 # German: "ich habe einen glimmer" reaches "ich habe {glimmer}"-like samples with no glimmer in it.
+                 "einen glimmer", "meinen glimmer", "noch einen glimmer", "einen neuen glimmer", "noch einen", "einen",
+                 "etwas", "was", "es"}
 # The session remembers the glimmer just saved, so "no, I said ..." changes that one.
 SAVED_ID = "saved_id"
 # "I had a rough day" or "I felt overwhelmed" reaches this intent through its "I had" and
@@ -46,6 +49,26 @@ HARD_MOMENTS = frozenset(
                  "low", "down", "scared", "worried", "on edge", "frazzled", "exhausted", "burnt out", "lonely",
                  "upset", "miserable", "hopeless", "numb", "tense", "nervous", "a panic attack", "a breakdown")
     for lead in ("", "so ", "really ", "very ", "pretty ", "a bit ", "kind of ", "quite ")
+)
+# The same in German: "ich hatte einen harten Tag", "heute war ein schwerer Tag", "ich bin so überfordert".
+HARD_MOMENTS_DE = frozenset(
+    f"{article}{word}{tail}"
+    for article, inflected in (("einen ", "en"), ("so einen ", "en"), ("einen richtig ", "en"), ("einen sehr ", "en"),
+                               ("ein ", "er"), ("ein richtig ", "er"), ("ein sehr ", "er"))
+    for stem in ("hart", "schwer", "schlimm", "anstrengend", "stressig", "mies", "furchtbar", "schrecklich", "lang",
+                 "traurig", "blöd", "beschissen")
+    for word in (f"{stem}{inflected}",)
+    for tail in (" tag", " abend", " morgen")
+) | frozenset(
+    f"{article}{stem}{ending} woche"
+    for article, ending in (("eine ", "e"), ("so eine ", "e"), ("eine richtig ", "e"))
+    for stem in ("hart", "schwer", "schlimm", "anstrengend", "stressig", "mies", "furchtbar", "lang")
+) | frozenset(
+    f"{lead}{word}"
+    for word in ("überfordert", "gestresst", "ängstlich", "traurig", "erschöpft", "fertig", "down", "niedergeschlagen",
+                 "einsam", "nervös", "angespannt", "panisch", "unruhig", "am ende", "fix und fertig", "durch den wind",
+                 "eine panikattacke", "angst", "einen zusammenbruch")
+    for lead in ("", "so ", "total ", "sehr ", "ziemlich ", "richtig ", "etwas ", "ein bisschen ", "ganz ")
 )
 OFFER_GROUNDING = "offer_grounding"
 
@@ -81,7 +104,15 @@ def is_a_hard_moment(text: str) -> bool:
         words = words.removeprefix(lead)
     for tail in (" today", " right now", " again", " lately"):
         words = words.removesuffix(tail)
-    return words in HARD_MOMENTS
+    if words in HARD_MOMENTS:
+        return True
+    german = words
+    for lead in ("heute ", "gerade ", "ich bin ", "ich fühle mich ", "ich fühl mich ", "mir geht es ", "ich hatte ",
+                 "ich habe ", "ich hab ", "es war ", "heute war ", "das war ", "war ", "hatte "):
+        german = german.removeprefix(lead)
+    for tail in (" heute", " gerade", " wieder", " in letzter zeit"):
+        german = german.removesuffix(tail)
+    return german in HARD_MOMENTS_DE
 
 
 class RecordGlimmerHandler(AbstractRequestHandler):
