@@ -18,6 +18,11 @@ TODAY = date(2026, 11, 30)
 # Words to put in each kind of slot when a sample is said back as a whole line.
 EXAMPLE_VALUES = {"AMAZON.SearchQuery": "the rain on the window", "AMAZON.DATE": "yesterday", "AMAZON.NUMBER": "three",
                   "AMAZON.TIME": "eight pm"}
+EXAMPLE_VALUES_BY_LANGUAGE = {
+    "en": EXAMPLE_VALUES,
+    "de": {"AMAZON.SearchQuery": "der regen am fenster", "AMAZON.DATE": "gestern", "AMAZON.NUMBER": "drei",
+           "AMAZON.TIME": "acht uhr abends"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -300,7 +305,7 @@ def said_back(sample: str, intent_slots: dict, model: InteractionModel) -> str:
         slot_type = intent_slots[match.group(1)].type
         if slot_type in model.slot_types:
             return model.slot_types[slot_type][0].name
-        return EXAMPLE_VALUES.get(slot_type, "something")
+        return EXAMPLE_VALUES_BY_LANGUAGE[model.locale.split("-")[0]].get(slot_type, "something")
 
     return SLOT_REF.sub(value, sample)
 
