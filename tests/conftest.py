@@ -134,12 +134,15 @@ class Reply:
 class Alexa:
     """Sends requests to the app like Alexa does, carrying the session between turns."""
 
-    def __init__(self, client: Any):
+    def __init__(self, client: Any, locale: str | None = None):
         self.client = client
         self.attributes: dict[str, Any] = {}
         self.in_session = False
+        self.locale = locale  # when given, every request is sent in this locale
 
     def send(self, envelope: dict[str, Any]) -> Reply:
+        if self.locale is not None and "locale" in envelope.get("request", {}):
+            envelope["request"]["locale"] = self.locale
         response = self.client.post("/alexa", json=envelope)
         assert response.status_code == 200, response.get_data(as_text=True)
         return Reply(response.get_json())

@@ -89,7 +89,7 @@ class SuggestGlimmerHandler(AbstractRequestHandler):
         if category not in categories:
             # Without entity resolution (a hand-written request), match the spoken name.
             category = next(
-                (cid for cid, name in categories.items() if spoken and spoken.lower() in (name, cid.lower())),
+                (cid for cid, name in categories.items() if spoken and spoken.lower() in (name.lower(), cid.lower())),
                 None,
             )
         unknown = category is None and spoken is not None
