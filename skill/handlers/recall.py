@@ -15,7 +15,7 @@ from ask_sdk_model import Response
 from ..periods import PERIOD_KINDS, Period
 from ..speech import Ssml, pause
 from ..storage import JournalStore, StorageUnavailable
-from ..storage.contract import encode_cursor
+from ..storage.contract import encode_cursor, search_words
 from ..turn import Turn
 from .record import spoken_form
 
@@ -66,7 +66,7 @@ def read_page(
     say = turn.speech.say
     try:
         if topic is not None:
-            page = store.search(turn.key, topic.split(), PAGE_SIZE, before)
+            page = store.search(turn.key, search_words(topic, turn.language), PAGE_SIZE, before)
         else:
             between = period.bounds(turn.zone) if period is not None else None
             page = store.page(turn.key, PAGE_SIZE, before, between)

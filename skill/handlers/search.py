@@ -11,7 +11,7 @@ from ask_sdk_model import Intent, IntentConfirmationStatus, Response, Slot, Slot
 from ask_sdk_model.dialog import ElicitSlotDirective
 
 from ..storage import JournalStore
-from ..storage.contract import search_terms
+from ..storage.contract import search_terms, search_words
 from ..turn import Turn
 from .recall import CONTINUE_INTENTS, Framing, read_page
 from .record import spoken_form
@@ -49,7 +49,7 @@ class SearchGlimmersHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn.of(handler_input)
         topic = _topic(turn)
-        if topic is None or not search_terms(topic):
+        if topic is None or not search_terms(search_words(topic, turn.language)):
             return self._ask(turn, not_understood=topic is not None)
         say = turn.speech.say
         framing = Framing(

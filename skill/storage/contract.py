@@ -197,6 +197,14 @@ SEARCH_STOPWORDS = frozenset(
     "a an the my our your his her their some any of about on in at to for with from and or that this these those "
     "it its i me we us you glimmer glimmers one ones time times before ever anything something".split()
 )
+# The same little words in German ("finde meine Glimmer über das Meer" looks for "Meer"); the handler
+# drops them from a German topic before searching (``search_words``), so English searches never lose "die".
+GERMAN_SEARCH_STOPWORDS = frozenset(
+    "der die das den dem des ein eine einen einem einer eines mein meine meinen meinem meiner meines dein deine "
+    "über von vom mit nach zu zum zur im in am an auf für und oder ich mir mich wir uns du dir glimmer glimmern "
+    "etwas was schon mal einmal je jemals".split()
+)
+STOPWORDS_BY_LANGUAGE = {"de": GERMAN_SEARCH_STOPWORDS}
 # Plurals that do not end in a plain "s": (plural, singular).
 _IRREGULAR_PLURALS = {
     "leaves": "leaf", "loaves": "loaf", "wolves": "wolf", "knives": "knife", "lives": "life", "wives": "wife",
@@ -266,6 +274,12 @@ class SearchTerm:
                 common += 1
             candidates.append(stem[:common])
         return min(candidates, key=len)
+
+
+def search_words(topic: str, language: str = "en") -> list[str]:
+    """The words of a spoken topic to search for, without the little words of its language."""
+    stopwords = STOPWORDS_BY_LANGUAGE.get(language, frozenset())
+    return [word for word in topic.split() if _fold(word).strip(".,;:!?") not in stopwords]
 
 
 def search_terms(words: Sequence[str] | str) -> list[SearchTerm]:
