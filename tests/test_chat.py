@@ -19,7 +19,9 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import IntentRequest, LaunchRequest, RequestEnvelope
 from click.testing import CliRunner
 
+from locales import LOCALES
 from skill.simulator.commands import chat, request
+from skill.speech import load_catalogue
 from skill.simulator.device_settings import DeviceSettingsServer
 from skill.simulator.envelopes import SAMPLE_USER_ID
 from skill.simulator.model import load_model
@@ -35,9 +37,26 @@ NO_ESPEAK = "espeak-ng is not installed (sudo apt-get install espeak-ng; .ci/run
 # ------------------------------------------------------------------ helpers
 
 
-def run_chat(data_dir: Path, *args: str, script: str | Path | None = None, stdin: str | None = None):
+def scripts_for(locale: str) -> Path:
+    """The scripts a locale's people say: tests/scripts (English, every English locale) or tests/scripts/<language>."""
+    language = locale.split("-")[0]
+    return SCRIPTS if language == "en" else SCRIPTS / language
+
+
+def texts(locale: str) -> dict:
+    """The glimmers and words that locale's scripts say, by name (texts.json beside the scripts)."""
+    return json.loads((scripts_for(locale) / "texts.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(params=LOCALES)
+def locale(request) -> str:
+    return request.param
+
+
+def run_chat(data_dir: Path, *args: str, script: str | Path | None = None, stdin: str | None = None,
+             locale: str = "en-US"):
     """chat through click's runner (fast); ``script`` is a file in tests/scripts or the lines themselves."""
-    options = ["--data-dir", str(data_dir), "--timezone", "America/Los_Angeles", *args]
+    options = ["--data-dir", str(data_dir), "--timezone", "America/Los_Angeles", "--locale", locale, *args]
     if isinstance(script, Path):
         options += ["--script", str(script)]
     elif script is not None:
@@ -117,59 +136,62 @@ def data_dir(tmp_path: Path) -> Path:
 # ------------------------------------------------------------------ conversations
 
 
-def test_record_then_read_back_pages_with_more(data_dir):
-    result = run_chat(data_dir, script=SCRIPTS / "record_and_read_back.txt")
+def test_record_then_read_back_pages_with_more(data_dir, locale):
+    t = texts(locale)
+    result = run_chat(data_dir, script=scripts_for(locale) / "record_and_read_back.txt", locale=locale)
     assert result.exit_code == 0, result.output
     opened, *recorded, read, more, stop = turns(result.stdout)
     assert opened["reprompt"] and not opened["ended"]
-    for turn, glimmer in zip(recorded, ["the warm sun on my face", "birdsong at dawn", "a hug from my sister",
-                                        "the smell of fresh bread"]):
+    glimmers = [t["sun"], t["birdsong"], t["hug"], t["bread"]]
+    for turn, glimmer in zip(recorded, glimmers):
         assert glimmer in said(turn)
         assert turn["card"].endswith(f": {glimmer}")
     # Newest first, three at a time, then a question.
     page = said(read)
-    assert page.index("the smell of fresh bread") < page.index("a hug from my sister") < page.index("birdsong at dawn")
-    assert "the warm sun on my face" not in page and page.endswith("?")
-    assert "the warm sun on my face" in said(more)
+    assert page.index(t["bread"]) < page.index(t["hug"]) < page.index(t["birdsong"])
+    assert t["sun"] not in page and page.endswith("?")
+    assert t["sun"] in said(more)
     assert stop["ended"]
-    assert sorted(journal(data_dir)) == sorted(["the warm sun on my face", "birdsong at dawn", "a hug from my sister",
-                                                "the smell of fresh bread"])
+    assert sorted(journal(data_dir)) == sorted(glimmers)
 
 
-def test_record_a_glimmer_asks_what_it_was_and_saves_the_next_line(data_dir):
-    result = run_chat(data_dir, "--json", script=SCRIPTS / "elicit_glimmer.txt")
+def test_record_a_glimmer_asks_what_it_was_and_saves_the_next_line(data_dir, locale):
+    tea = texts(locale)["tea"]
+    result = run_chat(data_dir, "--json", script=scripts_for(locale) / "elicit_glimmer.txt", locale=locale)
     assert result.exit_code == 0, result.output
     opened, asked, answered, read, stop = turns(result.stdout)
     assert said(asked).endswith("?") and asked["card"] is None and not asked["ended"]
-    assert "the first sip of tea" in said(answered)
-    assert journal(data_dir) == ["the first sip of tea"]
+    assert tea in said(answered)
+    assert journal(data_dir) == [tea]
     record, answer = sent_requests(result.stdout)[1:3]
     assert record["request"]["dialogState"] == "STARTED"
     assert "value" not in record["request"]["intent"]["slots"]["glimmer"]
     assert answer["request"]["dialogState"] == "IN_PROGRESS"
-    assert answer["request"]["intent"]["slots"]["glimmer"]["value"] == "the first sip of tea"
+    assert answer["request"]["intent"]["slots"]["glimmer"]["value"] == tea
+    assert answer["request"]["locale"] == locale
     assert answer["session"]["attributes"] == sent_responses(result.stdout)[1]["sessionAttributes"]
 
 
-def test_a_suggestion_by_category_synonym_comes_from_that_category(data_dir):
-    result = run_chat(data_dir, "--json", script=SCRIPTS / "suggest_by_synonym.txt")
+def test_a_suggestion_by_category_synonym_comes_from_that_category(data_dir, locale):
+    result = run_chat(data_dir, "--json", script=scripts_for(locale) / "suggest_by_synonym.txt", locale=locale)
     assert result.exit_code == 0, result.output
-    warm = [s["text"] for s in json.loads(SUGGESTIONS.read_text())["categories"]["WARMTH_LIGHT"]["suggestions"]]
+    warm = [s.text for s in load_catalogue(locale).suggestions if s.category == "WARMTH_LIGHT"]
     opened, suggested, another, declined = turns(result.stdout)
     assert any(text in said(suggested) for text in warm)
     assert any(text in said(another) for text in warm)
     assert declined["ended"]
     slot = sent_requests(result.stdout)[1]["request"]["intent"]["slots"]["category"]
-    assert slot["value"] == "sunshine"
+    assert slot["value"] == texts(locale)["sunshine"]
     assert slot["resolutions"]["resolutionsPerAuthority"][0]["values"][0]["value"]["id"] == "WARMTH_LIGHT"
 
 
-def test_one_shots_each_open_a_new_session_and_end_it(data_dir):
-    result = run_chat(data_dir, "--json", script=SCRIPTS / "one_shots.txt")
+def test_one_shots_each_open_a_new_session_and_end_it(data_dir, locale):
+    result = run_chat(data_dir, "--json", script=scripts_for(locale) / "one_shots.txt", locale=locale)
     assert result.exit_code == 0, result.output
     recorded, read, suggested = turns(result.stdout)
     assert all(t["ended"] for t in (recorded, read, suggested))
-    assert "a friend's laugh" in said(recorded) and "a friend's laugh" in said(read)
+    laugh = texts(locale)["laugh"]
+    assert laugh in said(recorded) and laugh in said(read)
     requests = sent_requests(result.stdout)
     assert [r["session"]["new"] for r in requests] == [True, True, True]
     assert len({r["session"]["sessionId"] for r in requests}) == 3
@@ -177,8 +199,8 @@ def test_one_shots_each_open_a_new_session_and_end_it(data_dir):
         "RecordGlimmerIntent", "ReadGlimmersIntent", "SuggestGlimmerIntent"]
 
 
-def test_something_the_model_does_not_know_is_the_fallback_then_help_then_stop(data_dir):
-    result = run_chat(data_dir, "--json", script=SCRIPTS / "fallback_help_stop.txt")
+def test_something_the_model_does_not_know_is_the_fallback_then_help_then_stop(data_dir, locale):
+    result = run_chat(data_dir, "--json", script=scripts_for(locale) / "fallback_help_stop.txt", locale=locale)
     assert result.exit_code == 0, result.output
     opened, fallback, helped, stopped = turns(result.stdout)
     assert not fallback["ended"] and fallback["reprompt"]
@@ -188,12 +210,13 @@ def test_something_the_model_does_not_know_is_the_fallback_then_help_then_stop(d
     assert names == [None, "AMAZON.FallbackIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent"]
 
 
-def test_deleting_asks_for_confirmation_and_only_yes_deletes(data_dir):
-    result = run_chat(data_dir, "--json", script=SCRIPTS / "delete_with_confirmation.txt")
+def test_deleting_asks_for_confirmation_and_only_yes_deletes(data_dir, locale):
+    result = run_chat(data_dir, "--json", script=scripts_for(locale) / "delete_with_confirmation.txt", locale=locale)
     assert result.exit_code == 0, result.output
     _, _, asked, kept, asked_again, deleted, read, _ = turns(result.stdout)
-    assert "the moon through the clouds" in said(asked) and said(asked).endswith("?")
-    assert "the moon through the clouds" not in said(read)
+    moon = texts(locale)["moon"]
+    assert moon in said(asked) and said(asked).endswith("?")
+    assert moon not in said(read)
     assert journal(data_dir) == []
     requests = sent_requests(result.stdout)
     responses = sent_responses(result.stdout)
@@ -205,35 +228,39 @@ def test_deleting_asks_for_confirmation_and_only_yes_deletes(data_dir):
         "DeleteLastGlimmerIntent", "CONFIRMED")
 
 
-def test_dates_counts_and_streaks(data_dir):
-    result = run_chat(data_dir, "--json", script=SCRIPTS / "dates_counts_streaks.txt")
+def test_dates_counts_and_streaks(data_dir, locale):
+    result = run_chat(data_dir, "--json", script=scripts_for(locale) / "dates_counts_streaks.txt", locale=locale)
     assert result.exit_code == 0, result.output
     _, _, today, yesterday, count, streak, _ = turns(result.stdout)
-    assert "a cat asleep in the sun" in said(today)
-    assert "a cat asleep in the sun" not in said(yesterday)
+    cat = texts(locale)["cat"]
+    assert cat in said(today)
+    assert cat not in said(yesterday)
     assert said(count) and said(streak)
     dates = [r["request"]["intent"]["slots"]["date"]["value"] for r in sent_requests(result.stdout)[2:5]]
     assert dates[2].count("-W") == 1  # "this week" is an ISO week
 
 
-def example_line(intent: str) -> str:
+def example_line(intent: str, locale: str = "en-US") -> str:
     """A line that should reach ``intent``: a built-in's first phrase, or the intent's first sample filled in."""
-    from skill.simulator.builtin_phrases import BUILT_IN_PHRASES
+    from skill.simulator.language import lexicon_for
 
-    if intent in BUILT_IN_PHRASES:
-        return BUILT_IN_PHRASES[intent][0]
+    phrases = lexicon_for(locale).built_in_phrases
+    t = texts(locale)
+    if intent in phrases:
+        return phrases[intent][0]
     if intent == "AMAZON.FallbackIntent":
-        return "the weather on mars is dusty"
-    model = load_model("en-US")
+        return t["fallback"]
+    model = load_model(locale)
     sample = model.intents[intent].samples[0]
     for slot in model.intents[intent].slots.values():
-        sample = sample.replace("{" + slot.name + "}", {"AMAZON.DATE": "today"}.get(slot.type, "music"))
+        sample = sample.replace("{" + slot.name + "}", {"AMAZON.DATE": t["today"]}.get(slot.type, t["music"]))
     return sample
 
 
 @pytest.mark.parametrize("intent", list(load_model("en-US").intents))
-def test_every_intent_in_the_model_is_reached_and_answered(data_dir, intent):
-    result = run_chat(data_dir, "--json", script=f"open glimmer journal\n{example_line(intent)}\n")
+def test_every_intent_in_the_model_is_reached_and_answered(data_dir, intent, locale):
+    t = texts(locale)
+    result = run_chat(data_dir, "--json", script=f"{t['open']}\n{example_line(intent, locale)}\n", locale=locale)
     assert result.exit_code == 0, result.output
     sent = sent_requests(result.stdout)[1]["request"]
     assert sent["type"] == "IntentRequest" and sent["intent"]["name"] == intent
