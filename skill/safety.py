@@ -147,6 +147,9 @@ _GERMAN_CRISIS = tuple(
         r"\b(?:wäre|bin) (?:lieber|besser) tot\b",
         r"\bwünschte (?:ich wäre|ich wär) (?:tot|nie geboren)\b",
         r"\b(?:will|möchte|kann) nicht mehr (?:leben|weiterleben|am leben sein|aufwachen)\b",
+        # Dieselben Wünsche im Nebensatz, das Verb am Ende: "dass ich nicht mehr leben will", "weil ich sterben möchte".
+        r"\bnicht mehr (?:leben|weiterleben|am leben sein|aufwachen) (?:will|möchte|kann|wollen|mag)\b",
+        r"\b(?:sterben|tot sein) (?:will|möchte|wollte|wollen)\b",
         r"\b(?:meinem leben|allem) ein ende (?:setzen|machen|bereiten)\b",
         r"\bbesser dran ohne mich\b",
         r"\b(?:von (?:einer|der|dem) (?:brücke|dach|hochhaus)|vor (?:einen|den) zug) (?:springen|zu springen|werfen)\b",

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 import click
 
 from ..options import open_store_or_exit, storage_options
+from ..locales import canonical
 from .conversation import CONSENT_MODES, Consent, Conversation, Exchange
 from .device_settings import DeviceSettingsServer
 from .envelopes import SAMPLE_DEVICE_ID, SAMPLE_USER_ID, Identity, new_access_token
@@ -35,7 +36,9 @@ def identity_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--user", default=SAMPLE_USER_ID, show_default="the sample user of tests/requests",
                      help="Alexa user ID (context.System.user.userId)."),
         click.option("--person", help="Recognised speaker's person ID (context.System.person.personId)."),
-        click.option("--locale", default="en-US", show_default=True, help="Locale of the request and the model."),
+        click.option("--locale", default="en-US", show_default=True, callback=lambda ctx, param, value: _locale(value),
+                     help="Locale of the request, its model and the skill's speech: "
+                          "en-US, en-GB, en-CA, en-AU, en-IN or de-DE."),
         click.option("--timezone", "zone", help="IANA time zone of the device (default: this computer's, else UTC)."),
         click.option("--device", default=SAMPLE_DEVICE_ID, show_default="the sample device of tests/requests",
                      help="Device ID (context.System.device.deviceId)."),
@@ -146,6 +149,11 @@ def request(
         others = ", ".join(f"{t.intent} ({t.sample!r})" for t in understanding.ties)
         click.echo(f"warning: ambiguous: {understanding.intent} ({understanding.sample!r}) or {others}", err=True)
     click.echo(json.dumps(envelope, indent=2, ensure_ascii=False))
+
+
+def _locale(value: str) -> str:
+    """--locale as Alexa writes it ("de-de" is "de-DE")."""
+    return canonical(value.strip())
 
 
 def _resolver(locale: str, model_file: Path | None) -> Resolver:
