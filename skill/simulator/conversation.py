@@ -37,6 +37,16 @@ CONSENT_REQUEST = "AskForPermissionsConsentRequest"
 # What Alexa herself asks when a skill sends Connections.SendRequest AskFor (the skill cannot change it).
 CONSENT_QUESTION = "Do you give {skill} permission to update your reminders? You can say I approve or no."
 APPROVALS = frozenset({"i approve", "approve", "yes i approve", "i allow it", "allow", "allow it", "i do"})
+# The same, as Alexa asks and hears it in German.
+CONSENT_QUESTIONS = {
+    "en": CONSENT_QUESTION,
+    "de": "Erlaubst du {skill}, deine Erinnerungen zu aktualisieren? Du kannst sagen: Ich stimme zu, oder: Nein.",
+}
+APPROVALS_BY_LANGUAGE = {
+    "en": APPROVALS,
+    "de": frozenset({"ich stimme zu", "zustimmen", "ja ich stimme zu", "ich erlaube es", "erlauben", "erlaubt",
+                     "ich erlaube das"}),
+}
 
 
 def utc_now() -> datetime:
@@ -313,7 +323,8 @@ class Conversation:
         self.pending = None
         if self.consent.mode == "ask":
             name = " ".join(word.capitalize() for word in self.model.invocation_name.split())
-            ssml = f"<speak>{escape(CONSENT_QUESTION.format(skill=name))}</speak>"
+            question = CONSENT_QUESTIONS.get(self.resolver.lex.code, CONSENT_QUESTION)
+            ssml = f"<speak>{escape(question.format(skill=name))}</speak>"
             self.pending = Pending("consent", send)
             self.last_reprompt = None
             return [Exchange(alexa_ssml=ssml, notes=["Alexa asks for the permission herself (Connections.SendRequest AskFor)"])]
@@ -321,10 +332,11 @@ class Conversation:
         return self._consent_answer(send, status, f"answered {status} (--reminder-consent {self.consent.mode})")
 
     def _approval(self, line: str) -> str:
-        said = heard(line)
-        if said in APPROVALS or said in BUILT_IN_PHRASES[YES_INTENT]:
+        said = self.resolver.heard(line)
+        approvals = APPROVALS_BY_LANGUAGE.get(self.resolver.lex.code, APPROVALS)
+        if said in approvals or said in self.resolver.phrases(YES_INTENT):
             return "ACCEPTED"
-        if said in BUILT_IN_PHRASES[NO_INTENT]:
+        if said in self.resolver.phrases(NO_INTENT):
             return "DENIED"
         return "NOT_ANSWERED"
 
