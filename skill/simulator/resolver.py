@@ -388,7 +388,7 @@ class Resolver:
             value = resolve_date(text, today, self.lex.code)
             return None if value is None else (SlotFill(name, slot_type, value), 0)
         if slot_type == "AMAZON.TIME":
-            value = resolve_time(text)
+            value = resolve_time(text, self.lex.code)
             return None if value is None else (SlotFill(name, slot_type, value), 0)
         if slot_type in ("AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER"):
             number = parse_number(text, self.lex.code)

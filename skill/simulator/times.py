@@ -29,8 +29,10 @@ AFTER_NOON = {
 _HALF = re.compile(r"^(?P<kind>half|quarter|a quarter) (?P<way>past|after|to) (?P<hour>.+)$")
 
 
-def resolve_time(phrase: str) -> str | None:
+def resolve_time(phrase: str, language: str = "en") -> str | None:
     """The AMAZON.TIME value for a normalised phrase; None if it is not a time of day."""
+    if language == "de":
+        return _resolve_german(phrase)
     text = " ".join(phrase.lower().split())
     for lead in ("at ", "around ", "about ", "for "):
         text = text.removeprefix(lead)
@@ -99,6 +101,96 @@ def _minute(text: str) -> int | None:
         number = int(text)
     elif re.fullmatch(r"[a-z]+(?: [a-z]+)?", text):
         number = parse_number(text)
+    else:
+        return None
+    return number if number is not None and 0 <= number <= 59 else None
+
+
+# -- German (de-DE): "um acht", "um 20 Uhr", "um halb acht", "abends um acht", "morgens" ---------------
+
+DE_PARTS_OF_DAY = {
+    "morgens": "MO", "am morgen": "MO", "früh": "MO", "frühmorgens": "MO", "vormittags": "MO", "am vormittag": "MO",
+    "jeden morgen": "MO", "nachmittags": "AF", "am nachmittag": "AF", "jeden nachmittag": "AF",
+    "abends": "EV", "am abend": "EV", "heute abend": "EV", "jeden abend": "EV",
+    "nachts": "NI", "in der nacht": "NI", "jede nacht": "NI",
+}
+DE_NAMED = {"mittag": "12:00", "mittags": "12:00", "zwölf uhr mittags": "12:00", "mitternacht": "00:00"}
+# Words before or after a time that say which half of the day it is in: True for after noon.
+DE_AFTER_NOON = {
+    "abends": True, "am abend": True, "nachmittags": True, "am nachmittag": True, "nachts": True,
+    "in der nacht": True, "heute abend": True,
+    "morgens": False, "am morgen": False, "früh": False, "vormittags": False, "am vormittag": False,
+}
+_DE_QUARTER = re.compile(r"^(?:(?P<half>halb)|(?P<past>viertel nach)|(?P<to>viertel vor|dreiviertel)) (?P<hour>.+)$")
+
+
+def _resolve_german(phrase: str) -> str | None:
+    text = " ".join(phrase.lower().split())
+    for lead in ("um ", "gegen ", "ab ", "für ", "so um ", "etwa um "):
+        text = text.removeprefix(lead)
+    if text in DE_PARTS_OF_DAY:
+        return DE_PARTS_OF_DAY[text]
+    if text in DE_NAMED:
+        return DE_NAMED[text]
+    half = None
+    for words, after in sorted(DE_AFTER_NOON.items(), key=lambda item: -len(item[0])):
+        if text.endswith(" " + words):
+            half, text = after, text[: -len(words) - 1].strip()
+            break
+        if text.startswith(words + " um "):
+            half, text = after, text[len(words) + 4:].strip()
+            break
+    clock = _german_clock(text)
+    if clock is None:
+        return None
+    hour, minute = clock
+    if half is not None and hour <= 12:
+        if half and not (hour < 5 and text):  # "zwei Uhr nachts" is 2:00, "elf Uhr nachts" 23:00
+            hour = hour % 12 + 12
+        elif not half:
+            hour = hour % 12
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _german_clock(text: str) -> tuple[int, int] | None:
+    """(hour, minute) for "acht", "8 uhr", "20 uhr 30", "acht uhr dreißig", "halb acht", "viertel nach sieben"."""
+    if not text:
+        return None
+    match = _DE_QUARTER.match(text)
+    if match:
+        hour = _german_hour(match.group("hour").removesuffix(" uhr"))
+        if hour is None:
+            return None
+        if match.group("past"):
+            return hour, 15
+        return (hour - 1) % 24, 30 if match.group("half") else 45
+    words = text.replace(" uhr", "").split() if " uhr" in text or text.endswith("uhr") else text.split()
+    words = [w for w in words if w != "uhr"]
+    for cut in range(1, len(words) + 1):
+        hour = _german_hour(" ".join(words[:cut]))
+        if hour is None:
+            continue
+        rest = " ".join(words[cut:])
+        if not rest:
+            return hour, 0
+        minute = _german_minute(rest)
+        if minute is not None:
+            return hour, minute
+    return None
+
+
+def _german_hour(text: str) -> int | None:
+    if not re.fullmatch(r"\d{1,2}|[a-zäöüß]+", text):
+        return None
+    number = parse_number(text, "de")
+    return number if number is not None and 0 <= number <= 24 and not (number == 24) else None
+
+
+def _german_minute(text: str) -> int | None:
+    if re.fullmatch(r"\d{1,2}", text):
+        number = int(text)
+    elif re.fullmatch(r"[a-zäöüß]+(?: [a-zäöüß]+)?", text):
+        number = parse_number(text, "de")
     else:
         return None
     return number if number is not None and 0 <= number <= 59 else None

@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 
 DEFAULT_LANGUAGE = "en"
 # Placeholders one locale may say in place of another's: "on the {day_ordinal} of {month}" (en-GB)
-# where en-US says "on {month} {day}". Every date message gets both.
-INTERCHANGEABLE = {"day_ordinal": "day"}
+# where en-US says "on {month} {day}", "{hour24} Uhr" (de) where en-US says "{hour12} {meridiem}".
+# Every date message gets both days, every clock message both hours.
+INTERCHANGEABLE = {"day_ordinal": "day", "hour24": "hour12"}
+# Placeholders a locale may leave out: a 24-hour clock ("20 Uhr", de) says no AM or PM.
+OPTIONAL_PLACEHOLDERS = frozenset({"meridiem"})
 
 
 class MissingMessage(KeyError):
