@@ -118,15 +118,21 @@ def test_reminders_through_a_development_server(server, tmp_path):  # noqa: F811
     assert not state.has_reminder
 
 
-def test_the_time_asked_for_may_come_with_the_part_of_the_day(data_dir):
-    result = run_chat(data_dir, "--json", "--reminder-consent", "yes",
-                      script="open glimmer journal\nset a daily glimmer reminder\nevery evening at eight\nstop\n")
+TIME_WITH_PART_OF_DAY = {
+    "en": ("open glimmer journal\nset a daily glimmer reminder\nevery evening at eight\nstop\n", "evening"),
+    "de": ("öffne glimmer tagebuch\nstell eine tägliche Erinnerung ein\njeden Abend um acht\nstopp\n", "abend"),
+}
+
+
+def test_the_time_asked_for_may_come_with_the_part_of_the_day(data_dir, locale):
+    script, evening = TIME_WITH_PART_OF_DAY[locale.split("-")[0]]
+    result = run_chat(data_dir, "--json", "--reminder-consent", "yes", script=script, locale=locale)
     assert result.exit_code == 0, result.output
     _, asked, answered, _ = turns(result.stdout)
-    assert said(asked).endswith("?") and "8 PM" in said(answered)
+    assert said(asked).endswith("?") and clock(locale, 20) in said(answered)
     answer = [r for r in sent_requests(result.stdout) if r["request"].get("intent", {}).get("name") == "SetReminderIntent"][1]
     slots = answer["request"]["intent"]["slots"]
-    assert slots["time"]["value"] == "08:00" and slots["daypart"]["value"] == "evening"
+    assert slots["time"]["value"] == "08:00" and slots["daypart"]["value"] == evening
     # Said while Alexa waits for the time, the words are a sample of the intent itself, with both slots.
     assert answer["request"]["dialogState"] == "STARTED"
     assert kept(data_dir).at.hour == 20
