@@ -119,7 +119,9 @@ def run(revisions: list[str], rounds: int = ROUNDS, seconds: float = SECONDS, tm
             load(target, pool, WARMUP_SECONDS, "mix", CONNECTIONS)
         results: dict[str, list[Load]] = {target.name: [] for target in targets}
         for number in range(1, rounds + 1):
-            for target in targets:
+            # Each round starts one server later, so that no server always runs first or last in a round.
+            shift = (number - 1) % len(targets)
+            for target in targets[shift:] + targets[:shift]:
                 result = load(target, pool, seconds, "mix", CONNECTIONS)
                 results[target.name].append(result)
                 log(f"  round {number}: {target.name} {result.rps:,.0f} req/s, p99 {result.p99 * 1000:.1f} ms")
@@ -142,7 +144,7 @@ def markdown(changes: list[Change], results: dict[str, list[Load]], alone: dict[
         f"{dict(about_machine).get('CPU', 'this machine')}: {rounds} rounds of {seconds:g} s of every server in turn, "
         f"{CONNECTIONS} keep-alive connections (wrk), 50% record / 50% read over {USERS:,} users of a store of "
         f"{GLIMMERS:,} glimmers (each server its own copy), `serve --dev --workers 2 --threads 4` for every commit "
-        "and the durable floor on the same settings. Rates are the median round's; \"÷ durable floor\" divides "
+        "and the durable floor on the same settings, each round starting one server later. Rates are the median round's; \"÷ durable floor\" divides "
         "each round's rate by the durable floor's in the same round and takes the median. CPU: the server's "
         "processes per request, in the median round. One client: a run of one connection after the rounds.",
         "",
