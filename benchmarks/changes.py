@@ -144,9 +144,10 @@ def markdown(changes: list[Change], results: dict[str, list[Load]], alone: dict[
         f"{dict(about_machine).get('CPU', 'this machine')}: {rounds} rounds of {seconds:g} s of every server in turn, "
         f"{CONNECTIONS} keep-alive connections (wrk), 50% record / 50% read over {USERS:,} users of a store of "
         f"{GLIMMERS:,} glimmers (each server its own copy), `serve --dev --workers 2 --threads 4` for every commit "
-        "and the durable floor on the same settings, each round starting one server later. Rates are the median round's; \"÷ durable floor\" divides "
-        "each round's rate by the durable floor's in the same round and takes the median. CPU: the server's "
-        "processes per request, in the median round. One client: a run of one connection after the rounds.",
+        "and the floors on the same settings, each round starting one server later. Rates are the median "
+        "round's; \"÷ durable floor\" divides each round's rate by the durable floor's in the same round and "
+        "takes the median. CPU: the server's processes per request, in the median round. One client: a run of one "
+        "connection after the rounds.",
         "",
     ]
     sdk_floor = _median_round(results["durable-sdk"])
@@ -203,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         from run import replace_section
 
         path = REPO / "docs" / "PERFORMANCE.md"
-        path.write_text(replace_section(path.read_text(encoding="utf-8"), SECTION, body, by="benchmarks/changes.py"), encoding="utf-8")
+        text = replace_section(path.read_text(encoding="utf-8"), SECTION, body, by="benchmarks/changes.py")
+        path.write_text(text, encoding="utf-8")
         print(f"wrote the {SECTION} section of {path}")
     return 0
 
