@@ -181,6 +181,20 @@ def test_delete_removes_one_glimmer_of_that_journal_only(store):
     assert store.glimmers(ALICE) == [keep]
 
 
+def test_meta_changes_saved_with_a_glimmer_are_kept_with_it_and_not_again_for_a_request_delivered_twice(store):
+    store.update_meta(ALICE, {"zone": "Europe/Berlin", "offer": "offered"})
+    saved = store.add(ALICE, "the first frost", "en-US", NOW, request_id="amzn1.echo-api.request.1",
+                      meta={"nudged_on": "2026-11-30", "offer": None})
+    assert store.glimmers(ALICE) == [saved]
+    assert store.meta(ALICE) == {"zone": "Europe/Berlin", "nudged_on": "2026-11-30"}
+    store.update_meta(ALICE, {"nudged_on": "2026-11-29"})
+    again = store.add(ALICE, "the first frost", "en-US", NOW, request_id="amzn1.echo-api.request.1",
+                      meta={"nudged_on": "2026-11-30"})
+    assert again == saved and store.meta(ALICE)["nudged_on"] == "2026-11-29"
+    store.add(BOB, "a new journal", "en-US", NOW, meta={"nudged_on": "2026-11-30"})
+    assert store.meta(BOB) == {"nudged_on": "2026-11-30"} and store.count(BOB) == 1
+
+
 def test_meta_is_set_and_removed_key_by_key(store):
     assert store.update_meta(ALICE, {"zone": "Europe/Berlin", "nudged": "2026-11-30"}) == {
         "zone": "Europe/Berlin",

@@ -202,3 +202,33 @@ def test_changing_what_a_read_returned_changes_nothing_stored_or_read_later(jour
     journal_store.glimmers(ALICE).clear()
     assert journal_store.meta(ALICE) == {"recent_suggestions": ["a", "b"]}
     assert len(journal_store.glimmers(ALICE)) == 1
+
+
+@pytest.fixture
+def durable_writes(monkeypatch):
+    """Every durable replace of a journal file, by file name."""
+    from skill.storage import atomic
+
+    written = []
+    original = atomic.write_atomically
+    monkeypatch.setattr(atomic, "write_atomically", lambda path, payload: written.append(path.name) or original(path, payload))
+    return written
+
+
+def test_every_change_to_a_journal_is_one_durable_write(journal_store, durable_writes):
+    journal_store.add(ALICE, "warm tea", "en-US", NOW)
+    journal_store.update_meta(ALICE, {"zone": "Europe/Berlin", "nudged_on": "2026-11-30"})
+    journal_store.remember_suggestion(ALICE, "s1")
+    journal_store.add(ALICE, "a walk", "en-US", NOW, meta={"nudged_on": "2026-12-01"})
+    assert durable_writes == ["account.json"] * 4
+    assert journal_store.meta(ALICE) == {"zone": "Europe/Berlin", "nudged_on": "2026-12-01",
+                                         "recent_suggestions": ["s1"]}
+
+
+def test_a_change_that_fails_half_way_writes_nothing(journal_store, durable_writes):
+    journal_store.add(ALICE, "warm tea", "en-US", NOW)
+    with pytest.raises(RuntimeError):
+        with journal_store._writing(ALICE.ref) as db:
+            db.table("glimmers").truncate()
+            raise RuntimeError("a bug half-way through")
+    assert [g.text for g in journal_store.glimmers(ALICE)] == ["warm tea"] and durable_writes == ["account.json"]

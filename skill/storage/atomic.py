@@ -55,26 +55,32 @@ class AtomicJSONStorage(Storage):
 class LockedJSONStorage(AtomicJSONStorage):
     """AtomicJSONStorage for a writer that holds the journal's lock and has read it already.
 
-    TinyDB reads the whole file again before each operation (an insert reads
-    it twice). Under the writers' lock nothing else can change the file, so
-    until this storage first writes, reads return the document the writer
-    read; after a write (or a failed one) they read the file again.
+    TinyDB reads the whole file again before each operation and writes it
+    after each one (an insert reads it twice; replacing the meta document,
+    a truncate and an insert, writes it twice). Under the writers' lock
+    nothing else can change the file, so reads return the document the
+    writer read or last wrote, and writes are kept until ``flush``: a
+    writer's whole read-modify-write is one durable replace, made when it
+    succeeds, and nothing at all when it fails half-way.
     """
 
     def __init__(self, path: str | os.PathLike[str], document: dict[str, Any] | None):
         super().__init__(path)
         self._document = document
-        self._current = True
+        self._changed = False
 
     def read(self) -> dict[str, Any] | None:
-        if self._current:
-            return self._document
-        return super().read()
+        return self._document
 
     def write(self, data: dict[str, Any]) -> None:
-        self._current = False
-        self._document = None
-        super().write(data)
+        self._document = data
+        self._changed = True
+
+    def flush(self) -> None:
+        """Replace the file with what was written, if anything was (temporary file, fsync, rename)."""
+        if self._changed and self._document is not None:
+            super().write(self._document)
+        self._changed = False
 
 
 def read_whole(path: Path) -> bytes:

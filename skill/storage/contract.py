@@ -436,13 +436,21 @@ class JournalStore(Protocol):
     # -- writing ----------------------------------------------------------
 
     def add(
-        self, key: JournalKey, text: str, locale: str, now: datetime, request_id: str | None = None
+        self,
+        key: JournalKey,
+        text: str,
+        locale: str,
+        now: datetime,
+        request_id: str | None = None,
+        meta: Mapping[str, Any] | None = None,
     ) -> Glimmer:
         """Save a glimmer; once this returns it survives a crash.
 
         With ``request_id`` (Alexa's request ID; engines keep only its hash), a
         request delivered again saves nothing more and returns the glimmer its
-        first delivery saved.
+        first delivery saved. ``meta``: changes to the journal's meta, as
+        ``update_meta`` takes them, saved with the glimmer in the same write
+        (and not at all when the request was saved before).
         """
         ...
 

@@ -22,6 +22,7 @@ store carries on by itself.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -542,7 +543,15 @@ class PostgresStore:
 
     # -- writing ----------------------------------------------------------
 
-    def add(self, key: JournalKey, text: str, locale: str, now: datetime, request_id: str | None = None) -> Glimmer:
+    def add(
+        self,
+        key: JournalKey,
+        text: str,
+        locale: str,
+        now: datetime,
+        request_id: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> Glimmer:
         _check_text(text, "text")
         _check_text(locale, "locale")
         params = _journal_params(key.ref)
@@ -555,13 +564,20 @@ class PostgresStore:
         )
         query = SQL_ADD.format(on_conflict=SQL_ADD_ON_CONFLICT if request_id else "")
 
+        changes = {**_journal_params(key.ref), **_meta_changes(meta)} if meta else None
+
         def work(conn: psycopg.Connection) -> Glimmer:
-            row = conn.execute(query, params, binary=True).fetchone()
-            if row is None:  # this request saved its glimmer before: return that one
-                row = conn.execute(SQL_BY_REQUEST, params, binary=True).fetchone()
-                if row is None:  # deleted since: nothing to return but what was asked
-                    return Glimmer(params["id"], text, params["created_at"], params["locale"])
-            return _glimmer(row)
+            # With meta changes, both statements in one transaction: one commit, one WAL flush.
+            with conn.transaction() if changes else contextlib.nullcontext():
+                row = conn.execute(query, params, binary=True).fetchone()
+                if row is None:  # this request saved its glimmer before: return that one (and change nothing)
+                    row = conn.execute(SQL_BY_REQUEST, params, binary=True).fetchone()
+                    if row is None:  # deleted since: nothing to return but what was asked
+                        return Glimmer(params["id"], text, params["created_at"], params["locale"])
+                    return _glimmer(row)
+                if changes:
+                    conn.execute(SQL_UPDATE_META, changes)
+                return _glimmer(row)
 
         # Without a request ID, a retry after a lost reply could save twice:
         # check the connection first instead.
@@ -582,9 +598,7 @@ class PostgresStore:
         )
 
     def update_meta(self, key: JournalKey, changes: Mapping[str, Any]) -> dict[str, Any]:
-        params = _journal_params(key.ref)  # with no changes, the journal exists from now on (as on TinyDB)
-        params["set"] = Jsonb({name: value for name, value in changes.items() if value is not None})
-        params["remove"] = [name for name, value in changes.items() if value is None]
+        params = {**_journal_params(key.ref), **_meta_changes(changes)}  # with none, the journal exists from now on
         return self._run("update_meta", lambda conn: _meta_dict(_scalar(conn.execute(SQL_UPDATE_META, params))))
 
     def remember_suggestion(self, key: JournalKey, suggestion_id: str, kept: int = 10) -> None:
@@ -1170,6 +1184,14 @@ def _fixed_offset(zone: tzinfo) -> float | None:
         offset = zone.utcoffset(None)
         return offset.total_seconds() if offset is not None else None
     return None
+
+
+def _meta_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """SQL_UPDATE_META's parameters for changes as ``update_meta`` takes them (None removes a key)."""
+    return {
+        "set": Jsonb({name: value for name, value in changes.items() if value is not None}),
+        "remove": [name for name, value in changes.items() if value is None],
+    }
 
 
 def _glimmer(row: tuple[Any, ...]) -> Glimmer:

@@ -212,7 +212,13 @@ class TinyDBStore:
     # -- writing ------------------------------------------------------------
 
     def add(
-        self, key: JournalKey, text: str, locale: str, now: datetime, request_id: str | None = None
+        self,
+        key: JournalKey,
+        text: str,
+        locale: str,
+        now: datetime,
+        request_id: str | None = None,
+        meta: Mapping[str, Any] | None = None,
     ) -> Glimmer:
         glimmer = Glimmer(id=new_glimmer_id(), text=text, created_at=now, locale=locale)
         record: dict[str, Any] = glimmer.to_record()
@@ -225,6 +231,8 @@ class TinyDBStore:
                         log.info("a request delivered again saved nothing more")
                         return Glimmer.from_record(document)
             table.insert(record)
+            if meta:
+                _change_meta(db, meta)
         return glimmer
 
     def replace(self, key: JournalKey, glimmer_id: str, text: str) -> Glimmer | None:
@@ -250,14 +258,7 @@ class TinyDBStore:
 
     def update_meta(self, key: JournalKey, changes: Mapping[str, Any]) -> dict[str, Any]:
         with self._writing(key.ref) as db:
-            meta = _meta_of(db)
-            for name, value in changes.items():
-                if value is None:
-                    meta.pop(name, None)
-                else:
-                    meta[name] = value
-            _put_meta(db, meta)
-        return meta
+            return _change_meta(db, changes)
 
     def remember_suggestion(self, key: JournalKey, suggestion_id: str, kept: int = 10) -> None:
         with self._writing(key.ref) as db:
@@ -376,6 +377,7 @@ class TinyDBStore:
                         _put_meta(db, merged)
                     if document is None and not new and merged == current:
                         db.storage.write({GLIMMERS: {}})  # the journal exists from now on, even if empty
+                    db.storage.flush()
                 finally:
                     db.close()
         except OSError as exc:
@@ -514,16 +516,17 @@ class TinyDBStore:
 
     @contextlib.contextmanager
     def _writing(self, ref: JournalRef) -> Iterator[TinyDB]:
-        """A TinyDB on one journal, locked for a read-modify-write."""
+        """A TinyDB on one journal, locked for a read-modify-write that is saved whole when the block succeeds."""
         path = self._path(ref)
         try:
             with file_lock(self._lock_path(ref)):
                 _remove_stale_temporaries(path)
                 document, _ = self._quarantine_if_damaged(path)
-                # The file is read once per write: TinyDB's own re-reads are served from it.
+                # The file is read once and written once per block (see LockedJSONStorage).
                 db = TinyDB(path, document, storage=LockedJSONStorage)
                 try:
                     yield db
+                    db.storage.flush()
                 finally:
                     db.close()
         except OSError as exc:
@@ -624,6 +627,18 @@ class TinyDBStore:
 
 def _meta_of(db: TinyDB) -> dict[str, Any]:
     return dict(db.table(META).get(doc_id=META_DOC_ID) or {})
+
+
+def _change_meta(db: TinyDB, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Set (or, with a None value, remove) keys of the meta document; the meta after."""
+    meta = _meta_of(db)
+    for name, value in changes.items():
+        if value is None:
+            meta.pop(name, None)
+        else:
+            meta[name] = value
+    _put_meta(db, meta)
+    return meta
 
 
 def _put_meta(db: TinyDB, meta: dict[str, Any]) -> None:
