@@ -500,6 +500,23 @@ def test_maybe_two_tomorrow_at_most_once_a_day_and_never_a_reproach(session, sto
         assert not any(word in text.lower() for word in ("should", "only one", "missed", "forgot", "only noticed"))
 
 
+def test_the_days_first_glimmer_and_what_the_practice_remembers_are_one_write(session, store, clock, monkeypatch):
+    from skill.storage import atomic
+
+    store.add(KEY, "an older glimmer", "en-US", clock.now - timedelta(days=3))
+    session.say("read_glimmers")  # the device's zone is kept with the journal
+    writes = []
+    original = atomic.write_atomically
+    monkeypatch.setattr(atomic, "write_atomically", lambda path, data: writes.append(path) or original(path, data))
+    assert says_one_of(session.say("record_glimmer", glimmer="the smell of toast"), "NUDGE_TWO_TOMORROW")
+    assert len(writes) == 1 and state(store).nudged_on.isoformat() == "2026-11-30"
+    store.delete_journal(KEY)
+    session.say("launch")
+    writes.clear()
+    assert says_one_of(session.say("record_glimmer", glimmer="the kettle singing"), "OFFER_REMINDER")
+    assert len(writes) == 1 and state(store).offer == "offered"
+
+
 def test_no_nudge_when_the_persons_day_is_not_known(alexa, store, clock):
     store.add(KEY, "an older glimmer", "en-US", clock.now - timedelta(days=3))
     session = Session(alexa, f"http://127.0.0.1:{closed_port()}")  # no time zone can be found

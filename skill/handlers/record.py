@@ -15,7 +15,7 @@ from ask_sdk_model.dialog import ElicitSlotDirective
 from ..speech import Ssml
 from ..storage import JournalStore, StorageUnavailable
 from ..turn import Turn
-from .reminders import OFFER_REMINDER, after_saving
+from .reminders import OFFER_REMINDER, practice_for
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +137,10 @@ class RecordGlimmerHandler(AbstractRequestHandler):
                 question=OFFER_GROUNDING,
             )
         text, truncated = shorten(text, MAX_GLIMMER_CHARS)
+        practice = practice_for(turn, self.store, in_session=not turn.one_shot)
         try:
-            saved = self.store.add(turn.key, text, turn.locale, turn.now, request_id=turn.request_id)
+            saved = self.store.add(turn.key, text, turn.locale, turn.now, request_id=turn.request_id,
+                                   meta=practice.meta or None)
         except StorageUnavailable as exc:
             log.warning("could not save a glimmer: %s", exc)
             if turn.one_shot:
@@ -150,18 +152,18 @@ class RecordGlimmerHandler(AbstractRequestHandler):
         )
         note = say("TRUNCATED") if truncated else ""
         card = (turn.speech.text("CARD_SAVED_TITLE"), turn.speech.text("CARD_SAVED", glimmer=text))
-        practice, offers_reminder = after_saving(turn, self.store, in_session=not turn.one_shot)
+        follow = say(practice.words) if practice.words else ""
         if turn.one_shot:
-            return turn.reply(turn.speech.join(said_back, note, practice, say("SAVED_ONE_SHOT_CLOSE")), end=True, card=card)
-        if offers_reminder:
+            return turn.reply(turn.speech.join(said_back, note, follow, say("SAVED_ONE_SHOT_CLOSE")), end=True, card=card)
+        if practice.offers_reminder:
             return turn.reply(
-                turn.speech.join(said_back, note, practice),
+                turn.speech.join(said_back, note, follow),
                 reprompt=say("OFFER_REMINDER_REPROMPT"),
                 card=card,
                 state={SAVED_ID: saved.id, "question": OFFER_REMINDER},
             )
         return turn.reply(
-            turn.speech.join(said_back, note, practice, say("INVITE_ANOTHER")),
+            turn.speech.join(said_back, note, follow, say("INVITE_ANOTHER")),
             reprompt=say("INVITE_ANOTHER_REPROMPT"),
             card=card,
             state={SAVED_ID: saved.id},

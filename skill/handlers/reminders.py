@@ -10,7 +10,9 @@ the job from. After a no, the session is never asked again.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -313,16 +315,25 @@ class ReminderOfferAnswerHandler(AbstractRequestHandler):
         )
 
 
-def after_saving(turn: Turn, store: JournalStore, in_session: bool) -> tuple[Ssml | str, bool]:
-    """What may follow a saved glimmer: the one-time reminder offer, or once a day "maybe two tomorrow".
+@dataclass(frozen=True)
+class Practice:
+    """What may follow a glimmer about to be saved, and what the journal keeps of it."""
 
-    Returns the words and whether they ask the offer's question. The offer
-    comes only in a session, the first time someone records, never after a
-    no to reminders in this session; it is remembered as made before it is
-    said. The nudge comes after the first glimmer of the person's day, at most
-    once that day, and only when their day is known.
+    words: str | None = None  # a catalogue key
+    offers_reminder: bool = False  # whether the words ask the reminder offer's question
+    meta: dict[str, Any] = field(default_factory=dict)  # saved with the glimmer, in the same write
+
+
+def practice_for(turn: Turn, store: JournalStore, in_session: bool) -> Practice:
+    """Before a glimmer is saved: the one-time reminder offer, or once a day "maybe two tomorrow".
+
+    The offer comes only in a session, with the first glimmer someone ever
+    saves, never after a no to reminders in this session. The nudge comes with
+    the first glimmer of the person's day, at most once that day, and only when
+    their day is known. Decided before the save, so that what it remembers (the
+    offer made, the day nudged) is saved with the glimmer in one write, and not
+    at all when the save fails.
     """
-    say = turn.speech.say
     try:
         state = ReminderState.from_meta(store.meta(turn.key))
         if (
@@ -330,19 +341,19 @@ def after_saving(turn: Turn, store: JournalStore, in_session: bool) -> tuple[Ssm
             and state.offer is None
             and not state.has_reminder
             and not turn.previous.get(CONSENT_REFUSED)
-            and store.count(turn.key) == 1
+            and store.count(turn.key) == 0
         ):
-            store.update_meta(turn.key, {OFFER_META: OFFERED})
-            return say("OFFER_REMINDER"), True
+            return Practice("OFFER_REMINDER", True, {OFFER_META: OFFERED})
         if not turn.zone_known or state.nudged_on == turn.today:
-            return "", False
+            return Practice()
         start = datetime.combine(turn.today, time(0), tzinfo=turn.zone)
         # From local midnight to the next, whatever a clock change does to the day's length.
         end = datetime.combine(turn.today + timedelta(days=1), time(0), tzinfo=turn.zone)
-        if store.count(turn.key, between=(start, end)) != 1:
-            return "", False
-        store.update_meta(turn.key, {NUDGED_META: turn.today.isoformat()})
+        if store.count(turn.key, between=(start, end)):
+            return Practice()
     except StorageUnavailable as exc:
-        log.warning("could not read or note the practice's progress: %s", exc)
-        return "", False
-    return say("NUDGE_TWO_TOMORROW"), False
+        log.warning("could not read the practice's progress: %s", exc)
+        return Practice()
+    return Practice("NUDGE_TWO_TOMORROW", False, {NUDGED_META: turn.today.isoformat()})
+
+
