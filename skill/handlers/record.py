@@ -14,6 +14,7 @@ from ask_sdk_model.dialog import ElicitSlotDirective
 
 from ..speech import Ssml
 from ..storage import JournalStore, StorageUnavailable
+from ..storage.contract import storage_failed_here
 from ..turn import Turn
 from .reminders import OFFER_REMINDER, practice_for
 
@@ -138,14 +139,14 @@ class RecordGlimmerHandler(AbstractRequestHandler):
             )
         text, truncated = shorten(text, MAX_GLIMMER_CHARS)
         practice = practice_for(turn, self.store, in_session=not turn.one_shot)
+        if storage_failed_here():  # the journal could not even be read: an outage costs no second wait
+            return self._save_failed(turn)
         try:
             saved = self.store.add(turn.key, text, turn.locale, turn.now, request_id=turn.request_id,
                                    meta=practice.meta or None)
         except StorageUnavailable as exc:
             log.warning("could not save a glimmer: %s", exc)
-            if turn.one_shot:
-                return turn.reply(say("SAVE_FAILED"), end=True)
-            return turn.reply(turn.speech.join(say("SAVE_FAILED"), say("WHAT_NEXT")), reprompt=say("WHAT_NEXT_REPROMPT"))
+            return self._save_failed(turn)
 
         said_back = spoken_back(
             text, lambda g: say("SAVED", glimmer=g), lambda g: say("SAVED_BEGINNING", glimmer=g)
@@ -168,6 +169,13 @@ class RecordGlimmerHandler(AbstractRequestHandler):
             card=card,
             state={SAVED_ID: saved.id},
         )
+
+    @staticmethod
+    def _save_failed(turn: Turn) -> Response:
+        say = turn.speech.say
+        if turn.one_shot:
+            return turn.reply(say("SAVE_FAILED"), end=True)
+        return turn.reply(turn.speech.join(say("SAVE_FAILED"), say("WHAT_NEXT")), reprompt=say("WHAT_NEXT_REPROMPT"))
 
     def _ask_for_text(self, turn: Turn) -> Response:
         say = turn.speech.say
