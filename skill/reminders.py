@@ -46,6 +46,8 @@ OFFER_META = "reminder_offer"
 NUDGED_META = "nudged_on"
 OFFERED = "offered"
 DECLINED = "declined"
+# The journal already had glimmers when it could have been offered (kept from before reminders): never offered.
+NOT_FIRST = "not_first"
 # The status a Connections.Response gives when the person allowed reminders.
 CONSENT_ACCEPTED = "ACCEPTED"
 
@@ -76,7 +78,7 @@ class ReminderState:
 
     reminder_id: str | None = None
     at: time | None = None
-    offer: str | None = None  # None, "offered" or "declined"
+    offer: str | None = None  # None, "offered", "declined" or "not_first"
     nudged_on: date | None = None
 
     @property
@@ -101,7 +103,7 @@ class ReminderState:
             nudged_on = date.fromisoformat(nudged) if isinstance(nudged, str) else None
         except ValueError:
             nudged_on = None
-        return cls(reminder_id, at, offer if offer in (OFFERED, DECLINED) else None, nudged_on)
+        return cls(reminder_id, at, offer if offer in (OFFERED, DECLINED, NOT_FIRST) else None, nudged_on)
 
 
 def reminder_meta(reminder_id: str | None, at: time | None) -> dict[str, Any]:

@@ -476,6 +476,20 @@ def test_the_offer_is_made_once_even_when_it_is_not_answered(session, store):
     assert not says_one_of(session.say("record_glimmer", glimmer="snow"), "OFFER_REMINDER")
 
 
+def test_a_journal_from_before_reminders_is_never_offered_and_never_counted_for_it_again(session, store, clock,
+                                                                                       monkeypatch):
+    store.add(KEY, "an older glimmer", "en-US", clock.now - timedelta(days=3))
+    session.say("launch")
+    assert not says_one_of(session.say("record_glimmer", glimmer="a warm towel"), "OFFER_REMINDER")
+    assert state(store).offer == "not_first"
+    counted = []
+    original = type(store).count
+    monkeypatch.setattr(type(store), "count", lambda self, key, between=None: counted.append(between) or
+                        original(self, key, between))
+    session.say("record_glimmer", glimmer="the first snow")
+    assert None not in counted  # only the day's count, for the nudge, if at all
+
+
 def test_no_offer_after_a_no_to_reminders_in_this_session(session, store):
     session.say("set_reminder", consent=False, time_value="20:00")
     session.consent_answer("DENIED")

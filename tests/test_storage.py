@@ -193,6 +193,20 @@ def test_reading_an_unchanged_journal_again_does_not_parse_it_again(journal_stor
     assert first == 5 and len(built) == first
 
 
+def test_reading_a_journals_meta_builds_none_of_its_glimmers(journal_store, monkeypatch):
+    from skill.storage import contract
+
+    for minute in range(5):
+        journal_store.add(ALICE, f"glimmer {minute}", "en-US", NOW + timedelta(minutes=minute))
+    built = []
+    original = contract.Glimmer.from_record.__func__
+    monkeypatch.setattr(contract.Glimmer, "from_record",
+                        classmethod(lambda cls, record: built.append(1) or original(cls, record)))
+    journal_store.update_meta(ALICE, {"zone": "Europe/Berlin"})
+    assert journal_store.meta(ALICE) == {"zone": "Europe/Berlin"} and built == []
+    assert journal_store.count(ALICE) == 5 and len(built) == 5
+
+
 def test_changing_what_a_read_returned_changes_nothing_stored_or_read_later(journal_store):
     journal_store.add(ALICE, "warm tea", "en-US", NOW)
     journal_store.update_meta(ALICE, {"recent_suggestions": ["a", "b"]})

@@ -25,6 +25,7 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard
 from ..reminders import (
     CONSENT_ACCEPTED,
     DECLINED,
+    NOT_FIRST,
     NUDGED_META,
     OFFER_META,
     OFFERED,
@@ -334,26 +335,24 @@ def practice_for(turn: Turn, store: JournalStore, in_session: bool) -> Practice:
     offer made, the day nudged) is saved with the glimmer in one write, and not
     at all when the save fails.
     """
+    remembered: dict[str, Any] = {}
     try:
         state = ReminderState.from_meta(store.meta(turn.key))
-        if (
-            in_session
-            and state.offer is None
-            and not state.has_reminder
-            and not turn.previous.get(CONSENT_REFUSED)
-            and store.count(turn.key) == 0
-        ):
-            return Practice("OFFER_REMINDER", True, {OFFER_META: OFFERED})
+        if in_session and state.offer is None and not state.has_reminder and not turn.previous.get(CONSENT_REFUSED):
+            if store.count(turn.key) == 0:
+                return Practice("OFFER_REMINDER", True, {OFFER_META: OFFERED})
+            # A journal kept from before reminders: never its first glimmer again, and no count next time.
+            remembered[OFFER_META] = NOT_FIRST
         if not turn.zone_known or state.nudged_on == turn.today:
-            return Practice()
+            return Practice(meta=remembered)
         start = datetime.combine(turn.today, time(0), tzinfo=turn.zone)
         # From local midnight to the next, whatever a clock change does to the day's length.
         end = datetime.combine(turn.today + timedelta(days=1), time(0), tzinfo=turn.zone)
         if store.count(turn.key, between=(start, end)):
-            return Practice()
+            return Practice(meta=remembered)
     except StorageUnavailable as exc:
         log.warning("could not read the practice's progress: %s", exc)
         return Practice()
-    return Practice("NUDGE_TWO_TOMORROW", False, {NUDGED_META: turn.today.isoformat()})
+    return Practice("NUDGE_TWO_TOMORROW", False, {**remembered, NUDGED_META: turn.today.isoformat()})
 
 

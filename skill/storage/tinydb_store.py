@@ -85,14 +85,58 @@ def _is_temporary(name: str) -> bool:
     return name.startswith(".") and name.endswith(".tmp") and len(name) > len("..tmp")
 
 
+class _Parsed:
+    """A journal file's document: its meta at once, its glimmers built from their records when first asked for.
+
+    A record needs only the meta (what the practice remembers, the time zone);
+    building a ``Glimmer`` from every record is most of the cost of reading a
+    long journal, so it waits until a reader wants the glimmers. Shared by the
+    readers of the same bytes (see ``ParsedJournals``): nothing here is changed
+    after it is built, and ``TinyDBStore.meta`` hands out copies of the meta.
+    """
+
+    def __init__(self, data: dict[str, Any]):
+        self.records = list(data.get(GLIMMERS, {}).values())
+        meta = data.get(META, {}).get(str(META_DOC_ID), {})
+        self.meta: dict[str, Any] = dict(meta) if isinstance(meta, dict) else {}
+        self._built: tuple[list[Glimmer], int] | None = None
+
+    def built(self) -> tuple[list[Glimmer], int]:
+        """The sound glimmers, and how many records were not sound."""
+        if self._built is None:  # two threads may both build it: the same answer either way
+            glimmers, unreadable = [], 0
+            for record in self.records:
+                try:
+                    glimmers.append(Glimmer.from_record(record))
+                except InvalidRecord:
+                    unreadable += 1
+            self._built = (glimmers, unreadable)
+        return self._built
+
+
 @dataclass
 class _Journal:
     """What one read of a journal file found."""
 
-    glimmers: list[Glimmer] = field(default_factory=list)
-    meta: dict[str, Any] = field(default_factory=dict)
-    unreadable: int = 0
+    parsed: _Parsed
+    name: str = ""
     damaged: bool = False
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.parsed.meta
+
+    @property
+    def glimmers(self) -> list[Glimmer]:
+        """The journal's sound glimmers (a list shared with other readers: not to be changed)."""
+        glimmers, unreadable = self.parsed.built()
+        if unreadable:
+            log.error("skipped %d unreadable glimmer record(s) in journal %s", unreadable, self.name or "?")
+        return glimmers
+
+    @property
+    def unreadable(self) -> int:
+        return self.parsed.built()[1]
 
 
 class ParsedJournals:
@@ -103,29 +147,28 @@ class ParsedJournals:
     is most of a read's cost. A reader still reads the file every time, and
     reuses a parse only when the bytes are the same, so a journal replaced by
     any thread or process is parsed afresh: nothing here can be stale.
-    Bounded by entries and by file size; what it hands out are copies (the
-    glimmers themselves are frozen).
+    Bounded by entries and by file size.
     """
 
     def __init__(self, entries: int = PARSED_ENTRIES, max_bytes: int = PARSED_MAX_BYTES):
         self.entries = entries
         self.max_bytes = max_bytes
-        self._parsed: OrderedDict[str, tuple[bytes, list[Glimmer], dict[str, Any], int]] = OrderedDict()
+        self._parsed: OrderedDict[str, tuple[bytes, _Parsed]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, name: str, raw: bytes) -> tuple[list[Glimmer], dict[str, Any], int] | None:
+    def get(self, name: str, raw: bytes) -> _Parsed | None:
         with self._lock:
             found = self._parsed.get(name)
             if found is None or found[0] != raw:
                 return None
             self._parsed.move_to_end(name)
-        return list(found[1]), copy.deepcopy(found[2]), found[3]
+            return found[1]
 
-    def put(self, name: str, raw: bytes, glimmers: list[Glimmer], meta: dict[str, Any], unreadable: int) -> None:
+    def put(self, name: str, raw: bytes, parsed: _Parsed) -> None:
         if len(raw) > self.max_bytes:
             return
         with self._lock:
-            self._parsed[name] = (raw, list(glimmers), copy.deepcopy(meta), unreadable)
+            self._parsed[name] = (raw, parsed)
             self._parsed.move_to_end(name)
             while len(self._parsed) > self.entries:
                 self._parsed.popitem(last=False)
@@ -207,7 +250,7 @@ class TinyDBStore:
         return [ordered[i] for i in rng.sample(range(len(ordered)), min(k, len(ordered)))]
 
     def meta(self, key: JournalKey) -> dict[str, Any]:
-        return self._read(key.ref).meta
+        return copy.deepcopy(self._read(key.ref).meta)
 
     # -- writing ------------------------------------------------------------
 
@@ -473,35 +516,25 @@ class TinyDBStore:
         name = f"{ref.account}/{ref.journal}"
         try:
             raw = AtomicJSONStorage(path).read_bytes()
-            known = self.parsed.get(name, raw) if raw is not None else None
-            if known is not None:
-                journal = _Journal(*known)
-                self._note_damage(journal)
-            else:
+            parsed = self.parsed.get(name, raw) if raw is not None else None
+            if parsed is None:
                 try:
                     data = parse_document(path, raw) if raw is not None else {}
                 except DamagedJournal:
                     self._repair(ref)
                     raw = AtomicJSONStorage(path).read_bytes()
                     data = parse_document(path, raw) if raw is not None else {}
-                journal = self._parse(data)
+                parsed = _Parsed(data)
                 if raw is not None:
-                    self.parsed.put(name, raw, journal.glimmers, journal.meta, journal.unreadable)
+                    self.parsed.put(name, raw, parsed)
         except (OSError, DamagedJournal) as exc:
             raise StorageUnavailable(f"{path.name}: {getattr(exc, 'strerror', None) or exc}") from None
-        if journal.unreadable:
-            log.error("skipped %d unreadable glimmer record(s) in journal %s", journal.unreadable, ref.name)
+        journal = _Journal(parsed, ref.name)
+        self._note_damage(journal)
         return journal
 
     def _parse(self, data: dict[str, Any]) -> _Journal:
-        journal = _Journal()
-        for record in data.get(GLIMMERS, {}).values():
-            try:
-                journal.glimmers.append(Glimmer.from_record(record))
-            except InvalidRecord:
-                journal.unreadable += 1
-        meta = data.get(META, {}).get(str(META_DOC_ID), {})
-        journal.meta = dict(meta) if isinstance(meta, dict) else {}
+        journal = _Journal(_Parsed(data))
         self._note_damage(journal)
         return journal
 
