@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 import json
 import logging
 import os
@@ -76,8 +77,9 @@ KNOWN_TABLES = (GLIMMERS, META)
 REQUEST_FIELD = "request"
 # A writer holds a temporary file for milliseconds; one this old was left by a killed process.
 STALE_TEMP_SECONDS = 60
-# Journals whose parsed form a store keeps, by the exact bytes they were parsed from (see ParsedJournals).
-PARSED_ENTRIES = 256
+# Journals whose parsed form a store keeps, by a digest of the bytes they were parsed from (see ParsedJournals):
+# enough for the reads of the requests in flight and a person's next request.
+PARSED_ENTRIES = 64
 PARSED_MAX_BYTES = 64 * 1024
 
 
@@ -145,9 +147,9 @@ class ParsedJournals:
     A read-back reads one journal two or three times (its newest glimmers, its
     remembered time zone, a count); parsing it and building every ``Glimmer``
     is most of a read's cost. A reader still reads the file every time, and
-    reuses a parse only when the bytes are the same, so a journal replaced by
-    any thread or process is parsed afresh: nothing here can be stale.
-    Bounded by entries and by file size.
+    reuses a parse only when the bytes are the same (their BLAKE2b digest), so
+    a journal replaced by any thread or process is parsed afresh: nothing here
+    can be stale. Bounded by entries and by file size.
     """
 
     def __init__(self, entries: int = PARSED_ENTRIES, max_bytes: int = PARSED_MAX_BYTES):
@@ -157,21 +159,27 @@ class ParsedJournals:
         self._lock = threading.Lock()
 
     def get(self, name: str, raw: bytes) -> _Parsed | None:
+        digest = _digest(raw)
         with self._lock:
             found = self._parsed.get(name)
-            if found is None or found[0] != raw:
+            if found is None or found[0] != digest:
                 return None
             self._parsed.move_to_end(name)
             return found[1]
 
     def put(self, name: str, raw: bytes, parsed: _Parsed) -> None:
-        if len(raw) > self.max_bytes:
+        if len(raw) > self.max_bytes or self.entries < 1:
             return
+        digest = _digest(raw)
         with self._lock:
-            self._parsed[name] = (raw, parsed)
+            self._parsed[name] = (digest, parsed)
             self._parsed.move_to_end(name)
             while len(self._parsed) > self.entries:
                 self._parsed.popitem(last=False)
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=20).digest()
 
 
 class TinyDBStore:
